@@ -1,0 +1,3 @@
+from csi_cli.cli import main
+
+main()

@@ -1,0 +1,324 @@
+"""What every command shares: option declarations, error handling, and the load → validate →
+run → render → write pipeline. Commands stay one short function each."""
+
+from __future__ import annotations
+
+import functools
+import os
+import sys
+from collections.abc import Callable, Mapping, Sequence
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+from rich.console import Console
+
+from csi_cli.errors import EXIT_BAD_INPUT, CsiError, UsageError, ValidationFailed
+from csi_cli.methods.registry import analysis, supported
+from csi_cli.options import RunOptions
+from csi_cli.results import Report, Result
+from csi_cli.spec import Spec, load_spec, with_overrides
+from csi_cli.survey import DEFAULT_MAX_CELLS, Survey, load, safe_text
+from csi_cli.validate import Problem, blocking, validate
+
+
+class Format(StrEnum):
+    """Output formats."""
+
+    table = "table"
+    json = "json"
+    md = "md"
+    html = "html"
+    xlsx = "xlsx"
+
+
+SUFFIX_FORMATS = {
+    ".json": "json",
+    ".md": "md",
+    ".html": "html",
+    ".htm": "html",
+    ".xlsx": "xlsx",
+    ".txt": "table",
+}
+
+FileArg = Annotated[
+    Path, typer.Argument(help="Survey file: .xlsx, .csv, .tsv or .parquet.", show_default=False)
+]
+SpecOpt = Annotated[Path | None, typer.Option("--spec", help="Survey spec (TOML); see `csi init`.")]
+SheetOpt = Annotated[str | None, typer.Option("--sheet", help="Sheet name (xlsx).")]
+HeaderRowOpt = Annotated[
+    int | None,
+    typer.Option("--header-row", min=1, help="1-based row of the column names (default: found)."),
+]
+ByOpt = Annotated[str | None, typer.Option("--by", help="Segment column: results per segment.")]
+FormatOpt = Annotated[
+    Format | None,
+    typer.Option(
+        "--format",
+        "-f",
+        help="table | json | md | html | xlsx (default: table, or from the --output suffix).",
+    ),
+]
+OutputOpt = Annotated[
+    Path | None,
+    typer.Option("--output", "-o", help="Write to this file (atomically) instead of stdout."),
+]
+SeedOpt = Annotated[int, typer.Option("--seed", help="Random seed (bootstrap, permutations).")]
+MaxCellsOpt = Annotated[
+    int,
+    typer.Option("--max-cells", min=1, help="Largest workbook sheet read (rows × columns)."),
+]
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+#: Global flags of this invocation, set by the app callback (``csi --debug --quiet``).
+FLAGS = {"debug": False, "quiet": False}
+
+
+def set_flags(*, debug: bool, quiet: bool) -> None:
+    """Record the global flags of this invocation."""
+    FLAGS.update(debug=debug, quiet=quiet)
+
+
+def stderr() -> Console:
+    """The console for messages: stderr, colour only on a terminal."""
+    return Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+def handle_errors(command: F) -> F:
+    """Turn a :class:`CsiError` into one message on stderr and its exit code; any other
+    exception into a short 'internal error' line (exit 1). Tracebacks only with ``--debug``."""
+
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except (typer.Exit, typer.Abort):
+            raise
+        except CsiError as error:
+            if FLAGS["debug"]:
+                raise
+            report_error(error)
+            raise typer.Exit(error.exit_code) from None
+        except KeyboardInterrupt:
+            stderr().print("csi: interrupted", markup=False)
+            raise typer.Exit(130) from None
+        except Exception as error:
+            if FLAGS["debug"]:
+                raise
+            stderr().print(
+                f"csi: internal error ({type(error).__name__}: {safe_text(error, 200)}). "
+                "This is a bug in csi: rerun with --debug and report the traceback.",
+                markup=False,
+            )
+            raise typer.Exit(1) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def report_error(error: CsiError) -> None:
+    """Print an error (and, for failed validation, every problem) on stderr."""
+    console = stderr()
+    console.print(f"csi: error: {error.message}", markup=False)
+    for problem in getattr(error, "problems", []):
+        console.print(f"  [{problem.code}] {problem.message}", markup=False)
+
+
+def resolve_spec(spec_path: Path | None, overrides: Mapping[str, Mapping[str, Any]]) -> Spec:
+    """The spec file (or the defaults) with command-line overrides applied."""
+    spec = load_spec(spec_path) if spec_path is not None else Spec()
+    return with_overrides(spec, **overrides)
+
+
+def load_checked(
+    file: Path,
+    *,
+    spec: Spec,
+    sheet: str | None,
+    header_row: int | None,
+    analyses: Sequence[str] | None,
+    max_cells: int = DEFAULT_MAX_CELLS,
+    by: str | None = None,
+) -> tuple[Survey, list[Problem]]:
+    """Load and validate; raise :class:`ValidationFailed` on errors that block ``analyses``.
+
+    Returns the survey and the remaining (non-blocking) problems, to show as warnings.
+    """
+    survey = load(file, spec=spec, sheet=sheet, header_row=header_row, max_cells=max_cells)
+    problems = validate(survey)
+    errors = blocking(problems, analyses)
+    if errors:
+        raise ValidationFailed(
+            f"{survey.source.name}: {len(errors)} problem{'s' if len(errors) > 1 else ''} must "
+            "be fixed first (run `csi validate` for the full list):",
+            errors,
+        )
+    if by is not None and by not in survey.frame.columns:
+        raise UsageError(
+            f"--by {safe_text(by)}: {survey.source.where()} has no such column. Columns are: "
+            + ", ".join(safe_text(c, 30) for c in list(survey.frame.columns)[:30])
+        )
+    return survey, [p for p in problems if p not in errors]
+
+
+def output_format(fmt: Format | None, output: Path | None) -> str:
+    """The format asked for, else the one the output suffix names, else ``table``."""
+    if fmt is not None:
+        return fmt.value
+    if output is not None:
+        return SUFFIX_FORMATS.get(output.suffix.lower(), "table")
+    return "table"
+
+
+def run_analyses(survey: Survey, names: Sequence[str] | None, options: RunOptions) -> list[Result]:
+    """Run the named analyses (None: every one the survey supports)."""
+    if names is None:
+        return [a.run(survey, options) for a in supported(survey)]
+    results = []
+    for name in names:
+        chosen = analysis(name)
+        if not chosen.supports(survey):
+            raise UsageError(f"{survey.source.where()}: {NOT_SUPPORTED[name]}")
+        results.append(chosen.run(survey, options))
+    return results
+
+
+NOT_SUPPORTED = {
+    "index": "no CSI blocks found (columns such as SAT1, QUAL2 … or [csi.blocks] in the spec).",
+    "kano": "no Kano pairs found (columns <attribute>_func and <attribute>_dysf, or [kano] "
+    "patterns in the spec).",
+    "gap": "no expectation/perception pairs found (columns <item>_E and <item>_P, or [gap] "
+    "patterns in the spec).",
+    "nps": "no NPS column found (a 0–10 column named NPS or recommend, or [survey] nps).",
+}
+
+
+def build_report(
+    survey: Survey,
+    results: Sequence[Result],
+    problems: Sequence[Problem],
+    options: RunOptions,
+    title: str,
+) -> Report:
+    """Assemble results, warnings and settings into a :class:`Report`."""
+    notes = [p.message for p in problems]
+    for result in results:
+        notes += list(getattr(result, "warnings", ()))
+    settings = {
+        "file": survey.source.name,
+        "sheet": survey.source.sheet or "",
+        "respondents": survey.n,
+        "spec": str(survey.spec.path.name) if survey.spec.path else "(conventions)",
+        "seed": options.seed,
+        "bootstrap": options.bootstrap,
+        "segments_by": options.by or "",
+    }
+    return Report(
+        title=title,
+        source=survey.source.name,
+        n=survey.n,
+        results=tuple(results),
+        settings=settings,
+        notes=tuple(notes),
+    )
+
+
+def emit(report: Report, fmt: str, output: Path | None) -> None:
+    """Render ``report`` and write it to ``output`` atomically, or to stdout."""
+    from csi_cli.output import write_bytes_atomic, write_text_atomic
+    from csi_cli.render import render
+
+    if output is None:
+        if fmt == "xlsx":
+            raise UsageError("--format xlsx writes a workbook: give a file with --output.")
+        if fmt == "table":
+            from csi_cli.render.terminal import render_terminal
+
+            render_terminal(report, stdout_console())
+            return
+        sys.stdout.write(_as_text(render(report, fmt)))
+        return
+    rendered = render(report, fmt)
+    if isinstance(rendered, bytes):
+        write_bytes_atomic(output, rendered)
+    else:
+        write_text_atomic(output, rendered)
+
+
+def _as_text(rendered: str | bytes) -> str:
+    return rendered.decode("utf-8") if isinstance(rendered, bytes) else rendered
+
+
+def stdout_console() -> Console:
+    """The console for results: stdout; plain text (no colour or escapes) unless a terminal."""
+    plain_text = not sys.stdout.isatty() or os.environ.get("TERM") == "dumb"
+    return Console(
+        highlight=False,
+        no_color=plain_text or "NO_COLOR" in os.environ,
+        color_system=None if plain_text else "auto",
+        width=120 if plain_text else None,
+    )
+
+
+def warn(problems: Sequence[Problem]) -> None:
+    """Show non-blocking problems on stderr (unless --quiet)."""
+    if FLAGS["quiet"] or not problems:
+        return
+    console = stderr()
+    for problem in problems:
+        console.print(f"csi: {problem.severity}: [{problem.code}] {problem.message}", markup=False)
+
+
+def execute(
+    file: Path,
+    *,
+    spec: Path | None,
+    sheet: str | None,
+    header_row: int | None,
+    fmt: Format | None,
+    output: Path | None,
+    analyses: Sequence[str] | None,
+    options: RunOptions,
+    title: str = "Customer satisfaction report",
+    spec_overrides: Mapping[str, Mapping[str, Any]] | None = None,
+    max_cells: int = DEFAULT_MAX_CELLS,
+) -> Report:
+    """The pipeline of every analysis command: load, validate, run, render, write.
+
+    ``analyses=None`` runs every analysis the file supports (``csi analyze``).
+    """
+    chosen_format = output_format(fmt, output)
+    survey, problems = load_checked(
+        file,
+        spec=resolve_spec(spec, spec_overrides or {}),
+        sheet=sheet,
+        header_row=header_row,
+        analyses=analyses,
+        max_cells=max_cells,
+        by=options.by,
+    )
+    warn(problems)
+    results = run_analyses(survey, analyses, options)
+    report = build_report(survey, results, problems, options, title)
+    emit(report, chosen_format, output)
+    return report
+
+
+__all__ = [
+    "DEFAULT_MAX_CELLS",
+    "EXIT_BAD_INPUT",
+    "ByOpt",
+    "FileArg",
+    "Format",
+    "FormatOpt",
+    "HeaderRowOpt",
+    "MaxCellsOpt",
+    "OutputOpt",
+    "SeedOpt",
+    "SheetOpt",
+    "SpecOpt",
+    "execute",
+    "handle_errors",
+]

@@ -1,0 +1,652 @@
+"""Expectation gaps (SERVQUAL), zones of tolerance and gap differences between segments.
+
+The core works on float arrays (respondents × items, NaN for a missing answer): one vectorized
+pass computes every item's paired statistics. :func:`run` wires it to a :class:`Survey`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from csi_cli.errors import UsageError
+from csi_cli.methods.ipa import IpaResult
+from csi_cli.methods.ipa import analyze as analyze_ipa
+from csi_cli.methods.multitest import Adjustment, adjust_pvalues
+from csi_cli.results import Chart, Table, records
+
+if TYPE_CHECKING:
+    from csi_cli.options import RunOptions
+    from csi_cli.survey import Survey
+
+#: Above this many pairs scipy's ``wilcoxon(method="auto")`` uses the normal approximation.
+EXACT_WILCOXON_MAX_N = 50
+#: "Exceeding by 20% or more": perception at least this multiple of expectation.
+DELIGHT_RATIO = 1.2
+CONFIDENCE = 0.95
+
+
+def paired_gaps(
+    expectation: np.ndarray, perception: np.ndarray, names: Sequence[str], label: str = "item"
+) -> pd.DataFrame:
+    """Paired statistics of the gap G = P − E for every column at once.
+
+    Parameters
+    ----------
+    expectation, perception : ndarray, shape (n, k)
+        Ratings of n respondents on k items (NaN where not answered). Each item uses the
+        respondents who answered both.
+    names : sequence of str
+        The k item names.
+    label : str
+        Name of the column holding ``names``.
+
+    Returns
+    -------
+    DataFrame
+        One row per item: ``n``, means of ``expectation``, ``perception`` and ``gap``, ``sd`` of
+        G, 95% ``ci_low``/``ci_high`` (paired t), ``t``, ``p_value`` (paired t test),
+        ``p_wilcoxon`` (Wilcoxon signed-rank), ``d_z`` (effect size), and the shares of
+        respondents ``share_below`` (G < 0), ``share_meeting`` (G = 0), ``share_exceeding``
+        (G > 0) and ``share_exceeding_20`` (P ≥ 1.2·E, exceeding expectation by 20% or more).
+
+    Notes
+    -----
+    Ḡ = Σ G_r / n, s = sqrt(Σ (G_r − Ḡ)² / (n − 1)), t = Ḡ / (s/√n) on n − 1 degrees of freedom,
+    CI = Ḡ ± t_{0.975, n−1} s/√n, d_z = Ḡ / s (Cohen 1988). The disconfirmation shares follow
+    Oliver (1980): below expectation dissatisfies, meeting it satisfies, exceeding it delights.
+    "Exceeding by 20%" is the rule of thumb of methods.md §6, read as a ratio P ≥ 1.2·E.
+
+    References
+    ----------
+    Parasuraman, A., Zeithaml, V. A., & Berry, L. L. (1988). SERVQUAL. *J. Retailing* 64(1).
+    Oliver, R. L. (1980). A cognitive model of the antecedents and consequences of satisfaction
+    decisions. *J. Marketing Research* 17(4), 460–469.
+    Cohen, J. (1988). *Statistical Power Analysis for the Behavioral Sciences*, 2nd ed.
+    """
+    e = np.asarray(expectation, dtype=float)
+    p = np.asarray(perception, dtype=float)
+    g = p - e
+    answered = ~np.isnan(g)
+    n = np.count_nonzero(answered, axis=0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean_e = np.where(answered, e, 0.0).sum(axis=0) / n
+        mean_p = np.where(answered, p, 0.0).sum(axis=0) / n
+        gap = mean_p - mean_e
+        sd = np.sqrt((np.where(answered, g - gap, 0.0) ** 2).sum(axis=0) / (n - 1))
+        se = sd / np.sqrt(n)
+        t = gap / se
+        half_width = stats.t.ppf(0.5 + CONFIDENCE / 2, n - 1) * se
+        shares = _disconfirmation_shares(e, p, g, n)
+        return pd.DataFrame(
+            {
+                label: list(names),
+                "n": n,
+                "expectation": mean_e,
+                "perception": mean_p,
+                "gap": gap,
+                "sd": sd,
+                "ci_low": gap - half_width,
+                "ci_high": gap + half_width,
+                "t": t,
+                "p_value": 2 * stats.t.sf(np.abs(t), n - 1),
+                "p_wilcoxon": signed_rank_pvalues(g),
+                "d_z": gap / sd,
+                **shares,
+            }
+        )
+
+
+def _disconfirmation_shares(
+    e: np.ndarray, p: np.ndarray, g: np.ndarray, n: np.ndarray
+) -> dict[str, np.ndarray]:
+    below = np.count_nonzero(g < 0, axis=0)
+    exceeding = np.count_nonzero(g > 0, axis=0)
+    delighted = np.count_nonzero(p >= DELIGHT_RATIO * e, axis=0)
+    return {
+        "share_below": below / n,
+        "share_meeting": (n - below - exceeding) / n,
+        "share_exceeding": exceeding / n,
+        "share_exceeding_20": delighted / n,
+    }
+
+
+def signed_rank_pvalues(differences: np.ndarray) -> np.ndarray:
+    """Two-sided p-values of the Wilcoxon signed-rank test for each column of differences.
+
+    Parameters
+    ----------
+    differences : ndarray, shape (n, k)
+        Paired differences (NaN where a pair is incomplete).
+
+    Returns
+    -------
+    ndarray, shape (k,)
+        The p-value of ``scipy.stats.wilcoxon`` with its defaults (zeros dropped, no continuity
+        correction, ``method="auto"``); NaN for a column without a non-zero difference.
+
+    Notes
+    -----
+    With more than 50 pairs scipy uses the normal approximation, computed here for all columns
+    from the counts of each distinct |d| (zeros dropped): R⁺ = Σ_{d>0} rank(|d|) with average
+    ranks for ties, z = (R⁺ − m(m+1)/4) / sqrt((m(m+1)(2m+1) − Σ(t³ − t)/2) / 24), m the
+    number of non-zero differences and t the tie sizes, p = 2Φ(−|z|). Columns with ≤ 50 pairs
+    go to scipy itself (exact or permutation distribution).
+
+    References
+    ----------
+    Wilcoxon, F. (1945). Individual comparisons by ranking methods. *Biometrics Bulletin* 1(6).
+    Hollander, M., Wolfe, D. A., & Chicken, E. (2014). *Nonparametric Statistical Methods*,
+    3rd ed., §3.1 (ties and zeros).
+    """
+    columns = np.ascontiguousarray(np.asarray(differences, dtype=float).T)
+    return np.array([_signed_rank_pvalue(column[~np.isnan(column)]) for column in columns])
+
+
+def _signed_rank_pvalue(d: np.ndarray) -> float:
+    if not np.any(d != 0):
+        return np.nan
+    if d.size <= EXACT_WILCOXON_MAX_N:
+        return float(stats.wilcoxon(d).pvalue)
+    values, counts = np.unique(d[d != 0], return_counts=True)
+    magnitudes, level = np.unique(np.abs(values), return_inverse=True)
+    ties = np.bincount(level, weights=counts, minlength=magnitudes.size)
+    positives = np.bincount(level, weights=counts * (values > 0), minlength=magnitudes.size)
+    average_rank = np.cumsum(ties) - (ties - 1) / 2
+    m = ties.sum()
+    rank_sum = positives @ average_rank
+    variance = (m * (m + 1) * (2 * m + 1) - np.sum(ties**3 - ties) / 2) / 24
+    z = (rank_sum - m * (m + 1) / 4) / np.sqrt(variance)
+    return float(2 * stats.norm.sf(abs(z)))
+
+
+def respondent_means(levels: np.ndarray, weights: np.ndarray, membership: np.ndarray) -> np.ndarray:
+    """Each respondent's weighted mean of item levels within each group of items.
+
+    Parameters
+    ----------
+    levels : ndarray, shape (n, k)
+        Item ratings (NaN where missing).
+    weights : ndarray, shape (n, k)
+        Per respondent and item weight; 0 (or NaN) leaves the item out for that respondent.
+    membership : ndarray, shape (k, g)
+        1 where item i belongs to group j, else 0.
+
+    Returns
+    -------
+    ndarray, shape (n, g)
+        x̄_rj = Σ_i w_ri m_ij x_ri / Σ_i w_ri m_ij; NaN where the denominator is 0.
+
+    Notes
+    -----
+    With weights 1 where a respondent answered both expectation and perception, this is the
+    SERVQUAL dimension score: the mean of the dimension's items per respondent
+    (Parasuraman, Zeithaml & Berry 1988), so that the dimension gap P̄_rj − Ē_rj is the mean of
+    the item gaps. With stated importance as weights it is the importance-weighted score
+    (Parasuraman, Zeithaml & Berry 1991, *J. Retailing* 67(4)).
+    """
+    w = np.nan_to_num(np.asarray(weights, dtype=float), nan=0.0)
+    used = w > 0
+    weighted = np.where(used, np.asarray(levels, dtype=float) * w, 0.0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        means = (weighted @ membership) / (np.where(used, w, 0.0) @ membership)
+    return np.where(np.isfinite(means), means, np.nan)
+
+
+def membership_matrix(items: Sequence[str], groups: Mapping[str, Sequence[str]]) -> np.ndarray:
+    """0/1 matrix (items × groups): which item belongs to which group (dimension)."""
+    position = {item: i for i, item in enumerate(items)}
+    matrix = np.zeros((len(items), len(groups)))
+    for j, members in enumerate(groups.values()):
+        matrix[[position[m] for m in members], j] = 1.0
+    return matrix
+
+
+def tolerance_zones(
+    adequate: np.ndarray, desired: np.ndarray, perception: np.ndarray, names: Sequence[str]
+) -> pd.DataFrame:
+    """Zones of tolerance: measures of service adequacy (MSA) and superiority (MSS) per item.
+
+    Parameters
+    ----------
+    adequate, desired, perception : ndarray, shape (n, k)
+        Minimum adequate (A), desired (D) and perceived (P) service levels; each item uses the
+        respondents who answered all three.
+    names : sequence of str
+        The k item names.
+
+    Returns
+    -------
+    DataFrame
+        Per item: ``n``, means of ``adequate``, ``desired``, ``perception``; ``msa`` = mean of
+        P − A and ``mss`` = mean of P − D with paired-t 95% CIs; the shares of respondents
+        below the zone (P < A), within it, and above it (P > D, and not below); and
+        ``position`` of the mean perception: "below" (P̄ < Ā), "above" (P̄ > D̄) or "within".
+
+    References
+    ----------
+    Parasuraman, A., Zeithaml, V. A., & Berry, L. L. (1994). Alternating scales for measuring
+    service quality: a comparative assessment based on psychometric and diagnostic criteria.
+    *J. Retailing* 70(3), 201–230.
+    """
+    a, d, p = (np.asarray(x, dtype=float) for x in (adequate, desired, perception))
+    complete = ~(np.isnan(a) | np.isnan(d) | np.isnan(p))
+    a, d, p = (np.where(complete, x, np.nan) for x in (a, d, p))
+    msa = paired_gaps(a, p, names)
+    mss = paired_gaps(d, p, names)
+    n = msa["n"].to_numpy()
+    below = p < a
+    above = (p > d) & ~below
+    with np.errstate(invalid="ignore", divide="ignore"):
+        share_below = np.count_nonzero(below, axis=0) / n
+        share_above = np.count_nonzero(above, axis=0) / n
+    frame = pd.DataFrame(
+        {
+            "item": list(names),
+            "n": n,
+            "adequate": msa["expectation"],
+            "desired": mss["expectation"],
+            "perception": msa["perception"],
+            "msa": msa["gap"],
+            "msa_ci_low": msa["ci_low"],
+            "msa_ci_high": msa["ci_high"],
+            "mss": mss["gap"],
+            "mss_ci_low": mss["ci_low"],
+            "mss_ci_high": mss["ci_high"],
+            "share_below_zone": share_below,
+            "share_within_zone": 1 - share_below - share_above,
+            "share_above_zone": share_above,
+        }
+    )
+    frame["position"] = np.select(
+        [frame["msa"] < 0, frame["mss"] > 0], ["below", "above"], default="within"
+    )
+    return frame
+
+
+def segment_tests(
+    gaps: np.ndarray, segments: np.ndarray, names: Sequence[str], adjust: Adjustment = "holm"
+) -> pd.DataFrame:
+    """Do gaps differ between segments? Welch's t for two segments, Kruskal–Wallis for more.
+
+    Parameters
+    ----------
+    gaps : ndarray, shape (n, k)
+        Per-respondent gaps (items, dimensions or the overall gap; NaN where missing).
+    segments : ndarray, shape (n,)
+        Segment label of each respondent (respondents with a missing label are left out).
+    names : sequence of str
+        The k names of the gap columns.
+    adjust : {"holm", "bh"}
+        Adjustment of the k p-values.
+
+    Returns
+    -------
+    DataFrame
+        Per gap column: ``test``, ``statistic`` (t or H), ``p_value``, ``p_adj``.
+
+    Notes
+    -----
+    Welch: t = (Ḡ₁ − Ḡ₂) / sqrt(s₁²/n₁ + s₂²/n₂) on Welch–Satterthwaite degrees of freedom
+    (Welch 1947). Kruskal–Wallis H on the ranks of the pooled gaps, tie-corrected, χ² on
+    (segments − 1) degrees of freedom (Kruskal & Wallis 1952). Both via ``scipy.stats``.
+
+    References
+    ----------
+    Welch, B. L. (1947). The generalization of "Student's" problem. *Biometrika* 34(1–2).
+    Kruskal, W. H., & Wallis, W. A. (1952). Use of ranks in one-criterion variance analysis.
+    *JASA* 47(260), 583–621.
+    """
+    labels = pd.Series(segments)
+    keep = labels.notna().to_numpy()
+    codes, _ = pd.factorize(labels[keep])
+    values = np.asarray(gaps, dtype=float)[keep]
+    two = codes.max(initial=-1) == 1
+    rows = [_segment_test(values[:, j], codes, two) for j in range(values.shape[1])]
+    frame = pd.DataFrame(rows, columns=["test", "statistic", "p_value"])
+    frame.insert(0, "name", list(names))
+    frame["p_adj"] = adjust_pvalues(frame["p_value"].to_numpy(), adjust)
+    return frame
+
+
+def _segment_test(gap: np.ndarray, codes: np.ndarray, two: bool) -> tuple[str, float, float]:
+    answered = ~np.isnan(gap)
+    groups = [gap[answered & (codes == c)] for c in range(codes.max(initial=-1) + 1)]
+    groups = [g for g in groups if g.size > 0]
+    if two:
+        if min(g.size for g in groups) < 2 or len(groups) < 2:
+            return "welch", np.nan, np.nan
+        result = stats.ttest_ind(*groups, equal_var=False)
+        return "welch", float(result.statistic), float(result.pvalue)
+    if len(groups) < 2 or np.ptp(np.concatenate(groups)) == 0:
+        return "kruskal", np.nan, np.nan
+    result = stats.kruskal(*groups)
+    return "kruskal", float(result.statistic), float(result.pvalue)
+
+
+def with_adjusted(frame: pd.DataFrame, adjust: Adjustment) -> pd.DataFrame:
+    """Add ``p_adj`` (paired t) and ``p_wilcoxon_adj`` adjusted across the rows of ``frame``."""
+    return frame.assign(
+        p_adj=adjust_pvalues(frame["p_value"].to_numpy(), adjust),
+        p_wilcoxon_adj=adjust_pvalues(frame["p_wilcoxon"].to_numpy(), adjust),
+    )
+
+
+@dataclass(frozen=True)
+class GapInputs:
+    """The arrays of one gap analysis (n respondents × k items, NaN where not answered).
+
+    ``importance`` holds stated importance (NaN for items without an ``_I`` column), or is None.
+    """
+
+    items: tuple[str, ...]
+    expectation: np.ndarray
+    perception: np.ndarray
+    dimensions: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    importance: np.ndarray | None = None
+
+    def subset(self, keep: np.ndarray) -> GapInputs:
+        """The same inputs for the respondents selected by a boolean mask."""
+        importance = None if self.importance is None else self.importance[keep]
+        return replace(
+            self,
+            expectation=self.expectation[keep],
+            perception=self.perception[keep],
+            importance=importance,
+        )
+
+
+@dataclass(frozen=True)
+class GapLevel:
+    """Per-respondent expectation and perception at one level: items, dimensions or overall."""
+
+    label: str
+    names: tuple[str, ...]
+    expectation: np.ndarray
+    perception: np.ndarray
+
+
+def gap_levels(inputs: GapInputs) -> list[GapLevel]:
+    """Items; dimensions (mean of their items per respondent); the overall gap.
+
+    The overall gap is the mean of all items per respondent ("unweighted") and, with stated
+    importance, the importance-weighted mean Σ I_i G_i / Σ I_i over the items the respondent
+    answered with an importance ("importance-weighted"); see :func:`respondent_means`.
+    """
+    e, p = inputs.expectation, inputs.perception
+    answered = (~np.isnan(p - e)).astype(float)
+    levels = [GapLevel("item", inputs.items, e, p)]
+    if inputs.dimensions:
+        membership = membership_matrix(inputs.items, inputs.dimensions)
+        levels.append(
+            GapLevel(
+                "dimension",
+                tuple(inputs.dimensions),
+                respondent_means(e, answered, membership),
+                respondent_means(p, answered, membership),
+            )
+        )
+    weights = {"unweighted": answered}
+    if inputs.importance is not None:
+        weights["importance-weighted"] = answered * inputs.importance
+    everything = np.ones((len(inputs.items), 1))
+    levels.append(
+        GapLevel(
+            "overall",
+            tuple(weights),
+            np.column_stack([respondent_means(e, w, everything) for w in weights.values()]),
+            np.column_stack([respondent_means(p, w, everything) for w in weights.values()]),
+        )
+    )
+    return levels
+
+
+def gap_tables(inputs: GapInputs, adjust: Adjustment = "holm") -> dict[str, pd.DataFrame]:
+    """The paired statistics of every level (see :func:`paired_gaps`), keyed by level.
+
+    Item and dimension p-values (paired t and Wilcoxon) are adjusted within their level
+    (``p_adj``, ``p_wilcoxon_adj``); the overall level (``measure`` column) is not a family and
+    is not adjusted. Items carry the ``dimension`` they belong to.
+    """
+    tables = {
+        level.label: paired_gaps(level.expectation, level.perception, level.names, level.label)
+        for level in gap_levels(inputs)
+    }
+    tables["overall"] = tables["overall"].rename(columns={"overall": "measure"})
+    for family in ("item", "dimension"):
+        if family in tables:
+            tables[family] = with_adjusted(tables[family], adjust)
+    dimension_of = {item: dim for dim, members in inputs.dimensions.items() for item in members}
+    tables["item"].insert(1, "dimension", [dimension_of.get(i) for i in inputs.items])
+    return tables
+
+
+ITEM_COLUMNS = (
+    "item", "dimension", "n", "expectation", "perception", "gap", "ci_low", "ci_high",
+    "p_value", "p_adj", "p_wilcoxon", "d_z", "share_below", "share_meeting", "share_exceeding",
+    "share_exceeding_20",
+)  # fmt: skip
+P_DIGITS = {"p_value": 4, "p_adj": 4, "p_wilcoxon": 4, "p_wilcoxon_adj": 4, "n": 0}
+
+
+@dataclass(frozen=True)
+class GapResult:
+    """Expectation gaps per item, dimension and overall, with zones, IPA and segments."""
+
+    n: int
+    items: pd.DataFrame
+    dimensions: pd.DataFrame
+    overall: pd.DataFrame
+    adjust: str
+    zones: pd.DataFrame | None = None
+    ipa: IpaResult | None = None
+    by: str | None = None
+    segments: pd.DataFrame | None = None
+    segment_tests: pd.DataFrame | None = None
+    name: str = "gap"
+    title: str = "Expectation gap (SERVQUAL)"
+
+    def to_dict(self) -> dict[str, Any]:
+        """The document of survey-spec.md §5 (``n``, ``items``, ``dimensions``) and more."""
+        optional = {
+            "zones": self.zones,
+            "segments": self.segments,
+            "segment_tests": self.segment_tests,
+        }
+        return {
+            "n": self.n,
+            "adjust": self.adjust,
+            "items": records(self.items),
+            "dimensions": records(self.dimensions),
+            "overall": records(self.overall),
+            **{key: None if frame is None else records(frame) for key, frame in optional.items()},
+            "ipa": None if self.ipa is None else self.ipa.to_dict(),
+            "by": self.by,
+        }
+
+    def tables(self) -> list[Table]:
+        """Items, dimensions (bar chart), overall, zones, IPA, segments — those that exist."""
+        tables = [self._items_table()]
+        if len(self.dimensions):
+            tables.append(self._dimensions_table())
+        tables.append(Table("Overall gap", self.overall, P_DIGITS, key="gap_overall"))
+        if self.zones is not None:
+            tables.append(self._zones_table())
+        if self.ipa is not None:
+            tables.extend(self.ipa.tables())
+        if self.segments is not None and self.segment_tests is not None:
+            tables.extend(self._segment_tables())
+        return tables
+
+    def _items_table(self) -> Table:
+        chart = None if len(self.dimensions) else _gap_chart("item", "Gap by item")
+        return Table(
+            "Gap per item (P − E)",
+            self.items.loc[:, list(ITEM_COLUMNS)],
+            P_DIGITS,
+            note=f"p_adj: {_ADJUST_NAMES[self.adjust]} across items. share_exceeding_20: "
+            "perception ≥ 1.2 × expectation.",
+            chart=chart,
+            key="gap_items",
+        )
+
+    def _dimensions_table(self) -> Table:
+        columns = ["dimension", *ITEM_COLUMNS[2:]]
+        return Table(
+            "Gap per dimension",
+            self.dimensions.loc[:, columns],
+            P_DIGITS,
+            note="Per respondent, a dimension's gap is the mean of its items' gaps.",
+            chart=_gap_chart("dimension", "Gap by dimension"),
+            key="gap_dimensions",
+        )
+
+    def _zones_table(self) -> Table:
+        return Table(
+            "Zones of tolerance",
+            self.zones,
+            {"n": 0},
+            note="MSA = P − adequate, MSS = P − desired; below the zone when P < adequate, "
+            "above when P > desired.",
+            key="gap_zones",
+        )
+
+    def _segment_tables(self) -> list[Table]:
+        level = "dimension" if len(self.dimensions) else "item"
+        shown = self.segments[self.segments["level"].isin([level, "overall"])]
+        return [
+            Table(f"Gap by {self.by}", shown.reset_index(drop=True), P_DIGITS, key="gap_segments"),
+            Table(
+                f"Do gaps differ by {self.by}?",
+                self.segment_tests,
+                P_DIGITS,
+                note="Welch t test for two segments, Kruskal–Wallis for more; p_adj: "
+                f"{_ADJUST_NAMES[self.adjust]} across rows.",
+                key="gap_segment_tests",
+            ),
+        ]
+
+
+_ADJUST_NAMES = {"holm": "Holm", "bh": "Benjamini–Hochberg"}
+
+
+def _gap_chart(category: str, title: str) -> Chart:
+    return Chart(
+        kind="bar", x=category, y=("gap",), title=title, y_title="Perception − expectation"
+    )
+
+
+def supports(survey: Survey) -> bool:
+    """True when the file has at least one expectation/perception pair."""
+    return bool(survey.layout.gap)
+
+
+def run(survey: Survey, options: RunOptions) -> GapResult:
+    """Expectation gaps of a survey: items, dimensions, overall, zones, IPA, segments.
+
+    See :func:`paired_gaps`, :func:`tolerance_zones`, :func:`segment_tests` and
+    :func:`csi_cli.methods.ipa.analyze`.
+
+    Raises
+    ------
+    UsageError
+        ``options.by`` names a column the file does not have, or ``options.importance``
+        needs columns the file lacks.
+    """
+    inputs = survey_inputs(survey)
+    tables = gap_tables(inputs, options.adjust)
+    segments = None
+    tests = None
+    if options.by is not None:
+        segments, tests = _by_segment(inputs, segment_labels(survey, options.by), options.adjust)
+    return GapResult(
+        n=survey.n,
+        items=tables["item"],
+        dimensions=tables.get("dimension", _empty_dimensions(tables["item"])),
+        overall=tables["overall"],
+        adjust=options.adjust,
+        zones=_zones(survey),
+        ipa=analyze_ipa(survey, options),
+        by=options.by,
+        segments=segments,
+        segment_tests=tests,
+    )
+
+
+def survey_inputs(survey: Survey) -> GapInputs:
+    """Read the gap items' expectation, perception and stated importance from a survey."""
+    items = survey.layout.gap
+    stated = [i.importance for i in items if i.importance is not None]
+    importance = None
+    if stated:
+        importance = np.column_stack(
+            [
+                survey.numeric(i.importance) if i.importance else np.full(survey.n, np.nan)
+                for i in items
+            ]
+        )
+    return GapInputs(
+        items=tuple(i.item for i in items),
+        expectation=survey.ratings([i.expectation for i in items]),
+        perception=survey.ratings([i.perception for i in items]),
+        dimensions=survey.layout.gap_dimensions,
+        importance=importance,
+    )
+
+
+def _empty_dimensions(items: pd.DataFrame) -> pd.DataFrame:
+    columns = ["dimension", *(c for c in items.columns if c not in ("item", "dimension"))]
+    return pd.DataFrame(columns=columns)
+
+
+def _zones(survey: Survey) -> pd.DataFrame | None:
+    items = [i for i in survey.layout.gap if i.minimum is not None and i.desired is not None]
+    if not items:
+        return None
+    return tolerance_zones(
+        survey.ratings([i.minimum for i in items]),
+        survey.ratings([i.desired for i in items]),
+        survey.ratings([i.perception for i in items]),
+        [i.item for i in items],
+    )
+
+
+def segment_labels(survey: Survey, by: str) -> np.ndarray:
+    """Each respondent's segment in column ``by`` as text (None when blank or missing).
+
+    Raises
+    ------
+    UsageError
+        The file has no column ``by``.
+    """
+    if by not in survey.frame.columns:
+        raise UsageError(
+            f"--by {by}: {survey.source.name} has no column '{by}'. Give one of its columns "
+            "(e.g. a region or channel column)."
+        )
+    return survey.text(by).to_numpy(dtype=object, na_value=None)
+
+
+def _by_segment(
+    inputs: GapInputs, labels: np.ndarray, adjust: Adjustment
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Per segment every level's gaps (long table), and the tests of differences."""
+    present = pd.Series(labels).dropna()
+    frames = []
+    for segment in pd.unique(present):
+        for label, frame in gap_tables(inputs.subset(labels == segment), adjust).items():
+            named = frame.rename(columns={frame.columns[0]: "name"})
+            frames.append(named.assign(segment=segment, level=label))
+    segments = pd.concat(frames, ignore_index=True)
+    segments = segments.loc[:, ["segment", "level", "name", *ITEM_COLUMNS[2:]]]
+    levels = gap_levels(inputs)
+    gaps = np.column_stack([lv.perception - lv.expectation for lv in levels])
+    names = [n for lv in levels for n in lv.names]
+    tests = segment_tests(gaps, labels, names, adjust)
+    tests.insert(0, "level", [lv.label for lv in levels for _ in lv.names])
+    return segments, tests

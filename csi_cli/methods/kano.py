@@ -1,0 +1,671 @@
+"""Kano classification: evaluation table, categories, strength, Fong test, Better/Worse,
+DuMouchel's continuous scores, priorities for action, segment comparison.
+
+The core works on answer codes (1 like, 2 must-be, 3 neutral, 4 live-with, 5 dislike, 0 blank)
+as ``n × k`` integer arrays; :func:`run` reads them from a :class:`~csi_cli.survey.Survey`.
+Every respondent is classified by one table lookup over the whole array.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from csi_cli.errors import UsageError
+from csi_cli.methods.kano_answers import parse_answers
+from csi_cli.methods.penalty_reward import PenaltyRewardResult, penalty_reward
+from csi_cli.options import RunOptions
+from csi_cli.results import Chart, Table, plain, records
+
+if TYPE_CHECKING:
+    from csi_cli.survey import Survey
+
+CATEGORIES = ("A", "O", "M", "I", "R", "Q")
+UNANSWERED = len(CATEGORIES)
+CATEGORY_NAMES = {
+    "A": "attractive",
+    "O": "one-dimensional",
+    "M": "must-be",
+    "I": "indifferent",
+    "R": "reverse",
+    "Q": "questionable",
+}
+MIXED_STRENGTH = 0.06
+FONG_Z = 1.65
+QUADRANT_SPLIT = 2.0
+
+# Berger et al. (1993) p.6: rows functional answer 1..5, columns dysfunctional answer 1..5.
+_STANDARD = ("QAAAO", "RIIIM", "RIIIM", "RIIIM", "RRRRQ")
+# Pouliot (in Berger et al. 1993 p.33): the same answer to both questions is questionable,
+# except neutral–neutral.
+_POULIOT = ("QAAAO", "RQIIM", "RIIIM", "RIIQM", "RRRRQ")
+TABLES = {"standard": _STANDARD, "pouliot": _POULIOT}
+
+# Tie order of the mode rule (Matzler & Hinterhuber 1998), then R; Q never beats a real category.
+_MODE_ORDER = np.array([CATEGORIES.index(c) for c in "MOAIR"])
+_AOM_WANTED = np.array([CATEGORIES.index(c) for c in "MOA"])
+_AOM_OTHER = np.array([CATEGORIES.index(c) for c in "IRQ"])
+_Q = CATEGORIES.index("Q")
+_REAL = np.arange(_Q)  # A, O, M, I, R: the categories that can be an attribute's class
+
+# DuMouchel (in Berger et al. 1993 pp.20–23): scores of answers 1..5 (index 0 = blank).
+FUNCTIONAL_SCORES = np.array([np.nan, 4.0, 2.0, 0.0, -1.0, -2.0])
+DYSFUNCTIONAL_SCORES = np.array([np.nan, -2.0, -1.0, 0.0, 2.0, 4.0])
+
+
+def evaluation_lookup(table: str = "standard") -> np.ndarray:
+    """The evaluation table as a flat lookup of 36 category indices, position ``6·f + d``.
+
+    Parameters
+    ----------
+    table : {"standard", "pouliot"}
+        Berger et al. (1993) p.6, or Pouliot's variant (p.33) that also marks must-be/must-be
+        and live-with/live-with as questionable.
+
+    Returns
+    -------
+    numpy.ndarray of int8
+        Index into :data:`CATEGORIES` for answer codes ``f, d`` in 1..5; ``UNANSWERED`` (6)
+        when either code is 0 (blank).
+    """
+    if table not in TABLES:
+        raise UsageError(f"unknown Kano table {table!r}; use one of {', '.join(TABLES)}.")
+    lookup = np.full((6, 6), UNANSWERED, dtype=np.int8)
+    lookup[1:, 1:] = [[CATEGORIES.index(c) for c in row] for row in TABLES[table]]
+    return lookup.ravel()
+
+
+def evaluate(
+    functional: np.ndarray, dysfunctional: np.ndarray, table: str = "standard"
+) -> np.ndarray:
+    """Category of every respondent × attribute by one vectorized table lookup.
+
+    Parameters
+    ----------
+    functional, dysfunctional : numpy.ndarray of int
+        Answer codes 0..5 (0 blank), same shape (respondents × attributes).
+    table : {"standard", "pouliot"}
+        Evaluation table (Berger et al. 1993 p.6 / p.33).
+
+    Returns
+    -------
+    numpy.ndarray of int8
+        Indices into :data:`CATEGORIES`; ``UNANSWERED`` where either answer is blank.
+    """
+    cells = np.asarray(functional, dtype=np.int8) * np.int8(6) + np.asarray(
+        dysfunctional, dtype=np.int8
+    )
+    return evaluation_lookup(table).take(cells)
+
+
+def count_categories(categories: np.ndarray) -> np.ndarray:
+    """Counts of A, O, M, I, R, Q per attribute (column) of a respondents × attributes array."""
+    return np.stack([(categories == c).sum(axis=0) for c in range(len(CATEGORIES))], axis=-1)
+
+
+def choose_category(counts: np.ndarray, rule: str = "mode") -> np.ndarray:
+    """Category index of each attribute from its counts (rows of A, O, M, I, R, Q).
+
+    Parameters
+    ----------
+    counts : numpy.ndarray, shape (k, 6)
+    rule : {"mode", "aom"}
+        ``mode``: the most frequent category, ties broken M > O > A > I > R (Matzler &
+        Hinterhuber 1998); Q wins only when no real category was chosen. ``aom``: if
+        A + O + M > I + R + Q the largest of M, O, A, else the largest of I, R, Q (ties in that
+        order), the rule of the REPPL study.
+
+    Returns
+    -------
+    numpy.ndarray of int
+        Indices into :data:`CATEGORIES`; ``UNANSWERED`` for an attribute nobody answered.
+    """
+    counts = np.atleast_2d(counts)
+    if rule == "mode":
+        real = _MODE_ORDER[np.argmax(counts[:, _MODE_ORDER], axis=1)]
+        chosen = np.where(counts[:, _MODE_ORDER].max(axis=1) > 0, real, _Q)
+    elif rule == "aom":
+        wanted = _AOM_WANTED[np.argmax(counts[:, _AOM_WANTED], axis=1)]
+        other = _AOM_OTHER[np.argmax(counts[:, _AOM_OTHER], axis=1)]
+        aom_wins = counts[:, _AOM_WANTED].sum(axis=1) > counts[:, _AOM_OTHER].sum(axis=1)
+        chosen = np.where(aom_wins, wanted, other)
+    else:
+        raise UsageError(f"unknown Kano rule {rule!r}; use mode or aom.")
+    return np.where(counts.sum(axis=1) > 0, chosen, UNANSWERED)
+
+
+def fong_significant(first: np.ndarray, second: np.ndarray, n: np.ndarray) -> np.ndarray:
+    """Fong test: is the largest category count significantly above the second?
+
+    Notes
+    -----
+    With a, b the two largest counts and n respondents, the difference is significant when
+    ``|a − b| ≥ 1.65 · sqrt((a + b)(2n − a − b) / (2n))`` (α = 0.10).
+
+    References
+    ----------
+    Fong, D. (1996). Using the self-stated importance questionnaire to interpret Kano
+    questionnaire results. *Center for Quality of Management Journal* 5(3), 21–24.
+    """
+    first, second, n = (np.asarray(x, dtype=float) for x in (first, second, n))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        critical = FONG_Z * np.sqrt((first + second) * (2 * n - first - second) / (2 * n))
+    return (n > 0) & (np.abs(first - second) >= critical)
+
+
+def better_worse(counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Customer-satisfaction coefficients of each attribute.
+
+    Notes
+    -----
+    ``Better = (A + O) / (A + O + M + I)``, ``Worse = −(O + M) / (A + O + M + I)``; NaN when
+    nobody gave A, O, M or I.
+
+    References
+    ----------
+    Berger, C. et al. (1993). Kano's methods for understanding customer-defined quality.
+    *Center for Quality of Management Journal* 2(4), p.18.
+    """
+    a, o, m, i = (np.asarray(counts)[:, CATEGORIES.index(c)].astype(float) for c in "AOMI")
+    base = np.where(a + o + m + i > 0, a + o + m + i, np.nan)
+    return (a + o) / base, 0.0 - (o + m) / base  # 0.0 − … keeps a Worse of 0 unsigned
+
+
+def continuous_scores(functional: np.ndarray, dysfunctional: np.ndarray) -> pd.DataFrame:
+    """DuMouchel's continuous functional and dysfunctional scores per attribute.
+
+    Notes
+    -----
+    Functional answers score like 4, must-be 2, neutral 0, live-with −1, dislike −2;
+    dysfunctional answers like −2, must-be −1, neutral 0, live-with 2, dislike 4. Mean and
+    sample SD per attribute over the respondents who answered both questions. Quadrants split
+    at 2: functional ≥ 2 and dysfunctional ≥ 2 is O, functional only A, dysfunctional only M,
+    neither I.
+
+    References
+    ----------
+    DuMouchel, W., in Berger, C. et al. (1993). *Center for Quality of Management Journal*
+    2(4), pp.20–23.
+    """
+    functional = np.asarray(functional, dtype=np.intp)
+    dysfunctional = np.asarray(dysfunctional, dtype=np.intp)
+    both = (functional > 0) & (dysfunctional > 0)
+    f_scores = np.where(both, FUNCTIONAL_SCORES[functional], np.nan)
+    d_scores = np.where(both, DYSFUNCTIONAL_SCORES[dysfunctional], np.nan)
+    f_mean, f_sd = _mean_sd(f_scores)
+    d_mean, d_sd = _mean_sd(d_scores)
+    quadrant = np.select(
+        [
+            (f_mean >= QUADRANT_SPLIT) & (d_mean >= QUADRANT_SPLIT),
+            f_mean >= QUADRANT_SPLIT,
+            d_mean >= QUADRANT_SPLIT,
+            np.isfinite(f_mean),
+        ],
+        ["O", "A", "M", "I"],
+        default="",
+    )
+    return pd.DataFrame(
+        {
+            "functional_mean": f_mean,
+            "functional_sd": f_sd,
+            "dysfunctional_mean": d_mean,
+            "dysfunctional_sd": d_sd,
+            "quadrant": quadrant,
+        }
+    )
+
+
+def _mean_sd(scores: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Column means and sample SDs ignoring NaN; NaN where too few values."""
+    count = np.sum(np.isfinite(scores), axis=0)
+    total = np.nansum(scores, axis=0)
+    mean = np.where(count > 0, total / np.maximum(count, 1), np.nan)
+    squares = np.nansum((scores - mean) ** 2, axis=0)
+    sd = np.where(count > 1, np.sqrt(squares / np.maximum(count - 1, 1)), np.nan)
+    return mean, sd
+
+
+def column_means(values: np.ndarray) -> np.ndarray:
+    """Mean of each column ignoring NaN (NaN for an empty column)."""
+    return _mean_sd(np.asarray(values, dtype=float))[0]
+
+
+def summarize_counts(counts: np.ndarray, rule: str = "mode") -> pd.DataFrame:
+    """Per attribute: category, shares, strengths, Fong test, mixed label, Better and Worse.
+
+    Parameters
+    ----------
+    counts : numpy.ndarray, shape (k, 6)
+        Counts of A, O, M, I, R, Q.
+    rule : {"mode", "aom"}
+        See :func:`choose_category`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``n``, ``A`` … ``Q``, ``share_A`` … ``share_Q``, ``category``, ``label``,
+        ``strength``, ``total_strength``, ``significant``, ``better``, ``worse``.
+
+    Notes
+    -----
+    Category strength = share of the largest minus share of the second largest category;
+    total strength = A% + O% + M% (Lee & Newcomb 1997). Both, and the Fong test, rank the real
+    categories A, O, M, I, R (Q cannot be a class); shares are of every answer, Q included.
+    ``label`` is the category, or "category/runner-up" (e.g. ``A/O``) when the Fong test is not
+    significant or the category strength is below 6%.
+
+    References
+    ----------
+    Lee, M. C. & Newcomb, J. F. (1997). Applying the Kano methodology to meet customer
+    requirements: NASA's microgravity science program. *Quality Management Journal* 4(3).
+    """
+    counts = np.atleast_2d(np.asarray(counts, dtype=np.int64))
+    n = counts.sum(axis=1)
+    shares = counts / np.where(n > 0, n, np.nan)[:, None]
+    ordered = -np.sort(-counts[:, _REAL], axis=1)
+    strength = (ordered[:, 0] - ordered[:, 1]) / np.where(n > 0, n, np.nan)
+    significant = fong_significant(ordered[:, 0], ordered[:, 1], n)
+    chosen = choose_category(counts, rule)
+    better, worse = better_worse(counts)
+    frame = pd.DataFrame(counts, columns=list(CATEGORIES))
+    frame.insert(0, "n", n)
+    frame[[f"share_{c}" for c in CATEGORIES]] = shares
+    frame["category"] = _letters(chosen)
+    frame["label"] = _labels(counts, chosen, significant & (strength >= MIXED_STRENGTH))
+    frame["strength"] = strength
+    frame["total_strength"] = shares[:, :3].sum(axis=1)
+    frame["significant"] = significant
+    frame["better"] = better
+    frame["worse"] = worse
+    return frame
+
+
+def _letters(indices: np.ndarray) -> np.ndarray:
+    return np.array([*CATEGORIES, ""], dtype=object)[indices]
+
+
+def _labels(counts: np.ndarray, chosen: np.ndarray, clear: np.ndarray) -> np.ndarray:
+    """The category, or ``category/runner-up`` where the category is not clearly ahead.
+
+    The runner-up is the largest other real category (ties M, O, A, I, R), never Q.
+    """
+    others = np.where(np.arange(len(CATEGORIES)) == chosen[:, None], 0, counts)[:, _MODE_ORDER]
+    runner_up = _MODE_ORDER[np.argmax(others, axis=1)]
+    letters = _letters(chosen)
+    mixed = letters + "/" + _letters(runner_up)
+    return np.where(clear | (others.max(axis=1) == 0), letters, mixed)
+
+
+def action_order(frame: pd.DataFrame) -> np.ndarray:
+    """Rank (1 = act first) of each attribute for action.
+
+    Must-be attributes first (by |Worse|: a missing must-be is the costliest gap), then
+    one-dimensional by |Worse|, then attractive by Better, then the rest by Better.
+    """
+    group = frame["category"].map({"M": 0, "O": 1, "A": 2}).fillna(3).to_numpy()
+    by_worse = group <= 1
+    key = np.where(by_worse, -frame["worse"].abs().fillna(0), -frame["better"].fillna(0))
+    order = np.lexsort((key, group))
+    ranks = np.empty(len(frame), dtype=int)
+    ranks[order] = np.arange(1, len(frame) + 1)
+    return ranks
+
+
+def classify(
+    functional: np.ndarray,
+    dysfunctional: np.ndarray,
+    attributes: Sequence[str],
+    importance: np.ndarray | None = None,
+    table: str = "standard",
+    rule: str = "mode",
+) -> pd.DataFrame:
+    """The full Kano table: one row per attribute.
+
+    Parameters
+    ----------
+    functional, dysfunctional : numpy.ndarray, shape (n, k)
+        Answer codes 0..5 (0 blank).
+    attributes : sequence of str
+        Names of the k attributes.
+    importance : numpy.ndarray, shape (n, k), optional
+        Self-stated importance (e.g. 1–9, Berger et al. 1993 §IIb), NaN for blanks.
+    table, rule : str
+        See :func:`evaluate` and :func:`choose_category`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``attribute``, :func:`summarize_counts` columns, :func:`continuous_scores` columns,
+        ``importance`` (mean) and ``action_rank``.
+    """
+    counts = count_categories(evaluate(functional, dysfunctional, table))
+    frame = summarize_counts(counts, rule)
+    frame.insert(0, "attribute", list(attributes))
+    frame = pd.concat([frame, continuous_scores(functional, dysfunctional)], axis=1)
+    frame["importance"] = (
+        np.full(len(frame), np.nan) if importance is None else column_means(importance)
+    )
+    frame["action_rank"] = action_order(frame)
+    return frame
+
+
+def segment_test(counts_by_segment: np.ndarray) -> tuple[float, int, float]:
+    """Chi-square test of independence of segment and category.
+
+    Parameters
+    ----------
+    counts_by_segment : numpy.ndarray, shape (segments, 6)
+        Category counts of one attribute in each segment.
+
+    Returns
+    -------
+    (statistic, dof, p_value)
+        Pearson's chi-square without continuity correction, over the segments and categories
+        that occur; NaN when fewer than two of either remain.
+    """
+    table = np.asarray(counts_by_segment)
+    table = table[table.sum(axis=1) > 0][:, table.sum(axis=0) > 0]
+    if min(table.shape) < 2:
+        return float("nan"), 0, float("nan")
+    result = stats.chi2_contingency(table, correction=False)
+    return float(result.statistic), int(result.dof), float(result.pvalue)
+
+
+# --- the Survey-level analysis -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class KanoResult:
+    """Kano classification of every attribute, optionally per segment and with penalty–reward.
+
+    Attributes
+    ----------
+    n : int
+        Respondents in the file.
+    table, rule : str
+        Evaluation table and classification rule used.
+    attributes : pandas.DataFrame
+        One row per attribute (see :func:`classify`).
+    by : str or None
+        Segment column.
+    segments : pandas.DataFrame or None
+        With ``by``: the :func:`classify` rows of every segment, with a ``segment`` column.
+    segment_tests : pandas.DataFrame or None
+        With ``by``: per attribute the chi-square test of the category mix across segments.
+    penalty_reward : PenaltyRewardResult or None
+        When the file has ``overall`` and per-attribute performance ratings.
+    """
+
+    n: int
+    table: str
+    rule: str
+    attributes: pd.DataFrame
+    by: str | None = None
+    segments: pd.DataFrame | None = None
+    segment_tests: pd.DataFrame | None = None
+    penalty_reward: PenaltyRewardResult | None = None
+    name: str = "kano"
+    title: str = "Kano classification"
+
+    def to_dict(self) -> dict[str, Any]:
+        """The document of survey-spec §5 (``n``, ``attributes`` with counts, category,
+        better, worse, significant), plus table, rule, shares, strengths, continuous scores,
+        importance, action rank, segments and penalty–reward."""
+        document: dict[str, Any] = {
+            "n": self.n,
+            "table": self.table,
+            "rule": self.rule,
+            "attributes": _attribute_records(self.attributes),
+        }
+        if self.by is not None:
+            document["by"] = self.by
+            document["segments"] = [
+                {"segment": plain(segment), "attributes": _attribute_records(rows)}
+                for segment, rows in self.segments.groupby("segment", sort=False)
+            ]
+            document["segment_tests"] = records(self.segment_tests)
+        if self.penalty_reward is not None:
+            document["penalty_reward"] = self.penalty_reward.to_dict()
+        return document
+
+    def tables(self) -> list[Table]:
+        """Categories, Better–|Worse| plot, continuous scores, priorities, segments, PRCA."""
+        tables = [
+            _category_table(self.attributes, self.table, self.rule),
+            _better_worse_table(self.attributes),
+            _continuous_table(self.attributes),
+            _action_table(self.attributes),
+        ]
+        if self.by is not None:
+            tables += _segment_tables(self.by, self.segments, self.segment_tests)
+        if self.penalty_reward is not None:
+            tables += self.penalty_reward.tables()
+        return tables
+
+
+_CONTINUOUS = ("functional_mean", "functional_sd", "dysfunctional_mean", "dysfunctional_sd")
+
+
+def _attribute_records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    return [
+        plain(
+            {
+                "attribute": row["attribute"],
+                "category": row["category"] or None,
+                "label": row["label"] or None,
+                "n": row["n"],
+                "counts": {c: row[c] for c in CATEGORIES},
+                "shares": {c: row[f"share_{c}"] for c in CATEGORIES},
+                "better": row["better"],
+                "worse": row["worse"],
+                "significant": row["significant"],
+                "strength": row["strength"],
+                "total_strength": row["total_strength"],
+                "continuous": {
+                    **{key: row[key] for key in _CONTINUOUS},
+                    "quadrant": row["quadrant"] or None,
+                },
+                "importance": row["importance"],
+                "action_rank": row["action_rank"],
+            }
+        )
+        for row in frame.to_dict(orient="records")
+    ]
+
+
+def _category_table(frame: pd.DataFrame, table: str, rule: str) -> Table:
+    columns = ["attribute", "label", "n", *CATEGORIES, "strength", "total_strength"]
+    columns += ["significant", "better", "worse", "importance"]
+    return Table(
+        title="Kano categories",
+        frame=frame[columns].rename(columns={"label": "category"}),
+        digits={"strength": 2, "total_strength": 2, "better": 2, "worse": 2, "importance": 2},
+        note=(
+            f"Evaluation table: {table}; rule: {rule}. A attractive, O one-dimensional, M must-be, "
+            "I indifferent, R reverse, Q questionable; X/Y = not clearly separated (Fong test "
+            "at α = 0.10, or category strength < 6%)."
+        ),
+        key="kano_categories",
+    )
+
+
+def _better_worse_table(frame: pd.DataFrame) -> Table:
+    plot = pd.DataFrame(
+        {
+            "attribute": frame["attribute"],
+            "category": frame["label"],
+            "better": frame["better"],
+            "abs_worse": frame["worse"].abs(),
+        }
+    )
+    return Table(
+        title="Better and |Worse| (customer-satisfaction coefficients)",
+        frame=plot,
+        digits={"better": 2, "abs_worse": 2},
+        note="Better = (A+O)/(A+O+M+I); |Worse| = (O+M)/(A+O+M+I) (Berger et al. 1993).",
+        chart=Chart(
+            kind="scatter",
+            x="abs_worse",
+            y=("better",),
+            label="attribute",
+            title="Kano: Better against |Worse|",
+            x_title="|Worse| (dissatisfaction when absent)",
+            y_title="Better (satisfaction when present)",
+            x_line=0.5,
+            y_line=0.5,
+        ),
+        key="kano_better_worse",
+    )
+
+
+def _continuous_table(frame: pd.DataFrame) -> Table:
+    columns = ["attribute", *_CONTINUOUS, "quadrant", "importance"]
+    return Table(
+        title="Continuous scores (DuMouchel)",
+        frame=frame[columns],
+        digits=dict.fromkeys((*_CONTINUOUS, "importance"), 2),
+        note="Functional 4/2/0/−1/−2, dysfunctional −2/−1/0/2/4; quadrants split at 2.",
+        chart=Chart(
+            kind="scatter",
+            x="dysfunctional_mean",
+            y=("functional_mean",),
+            label="attribute",
+            title="Kano: continuous scores",
+            x_title="Dysfunctional score",
+            y_title="Functional score",
+            x_line=QUADRANT_SPLIT,
+            y_line=QUADRANT_SPLIT,
+        ),
+        key="kano_continuous",
+    )
+
+
+def _action_table(frame: pd.DataFrame) -> Table:
+    ranked = frame.sort_values("action_rank")
+    return Table(
+        title="Priorities for action",
+        frame=ranked[["action_rank", "attribute", "label", "better", "worse"]].rename(
+            columns={"action_rank": "rank", "label": "category"}
+        ),
+        digits={"better": 2, "worse": 2},
+        note="Must-be first, then one-dimensional by |Worse|, then attractive by Better.",
+        key="kano_actions",
+    )
+
+
+def _segment_tables(by: str, segments: pd.DataFrame, tests: pd.DataFrame) -> list[Table]:
+    columns = ["segment", "attribute", "label", "n", *CATEGORIES, "better", "worse"]
+    return [
+        Table(
+            title=f"Kano categories by {by}",
+            frame=segments[columns].rename(columns={"segment": by, "label": "category"}),
+            digits={"better": 2, "worse": 2},
+            key="kano_segments",
+        ),
+        Table(
+            title=f"Does the category mix differ by {by}?",
+            frame=tests,
+            digits={"chi2": 2, "p_value": 4},
+            note="Pearson chi-square of segment × category counts (no continuity correction).",
+            key="kano_segment_tests",
+        ),
+    ]
+
+
+def supports(survey: Survey) -> bool:
+    """True when the file has at least one functional/dysfunctional pair."""
+    return bool(survey.layout.kano)
+
+
+def run(survey: Survey, options: RunOptions) -> KanoResult:
+    """Classify every Kano attribute of ``survey`` (per segment with ``options.by``)."""
+    functional, dysfunctional, importance = _answers(survey)
+    attributes = [pair.attribute for pair in survey.layout.kano]
+    kano = survey.spec.kano
+    whole = classify(functional, dysfunctional, attributes, importance, kano.table, kano.rule)
+    segments = tests = None
+    if options.by is not None:
+        segments, tests = _by_segment(survey, options.by, functional, dysfunctional, importance)
+    return KanoResult(
+        n=len(survey.frame),
+        table=kano.table,
+        rule=kano.rule,
+        attributes=whole,
+        by=options.by,
+        segments=segments,
+        segment_tests=tests,
+        penalty_reward=_penalty_reward(survey),
+    )
+
+
+def _answers(survey: Survey) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Functional and dysfunctional codes and importance ratings, respondents × attributes."""
+    pairs = survey.layout.kano
+    extra, missing = survey.spec.kano.answers, survey.spec.survey.missing
+
+    def codes(column: str) -> np.ndarray:
+        return parse_answers(survey.frame[column], extra, missing)[0]
+
+    functional = np.column_stack([codes(p.functional) for p in pairs])
+    dysfunctional = np.column_stack([codes(p.dysfunctional) for p in pairs])
+    blank = np.full(len(survey.frame), np.nan)
+    importance = np.column_stack(
+        [survey.numeric(p.importance) if p.importance else blank for p in pairs]
+    )
+    return functional, dysfunctional, importance
+
+
+def _by_segment(
+    survey: Survey,
+    by: str,
+    functional: np.ndarray,
+    dysfunctional: np.ndarray,
+    importance: np.ndarray,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    if by not in survey.frame.columns:
+        raise UsageError(
+            f"--by {by!r}: no such column; choose one of {', '.join(map(str, survey.frame))}."
+        )
+    segment_of = survey.frame[by].to_numpy()
+    present = pd.notna(segment_of)
+    attributes = [pair.attribute for pair in survey.layout.kano]
+    kano = survey.spec.kano
+    per_segment = []
+    for segment in pd.unique(segment_of[present]):
+        rows = present & (segment_of == segment)
+        frame = classify(
+            functional[rows],
+            dysfunctional[rows],
+            attributes,
+            importance[rows],
+            kano.table,
+            kano.rule,
+        )
+        frame.insert(0, "segment", segment)
+        per_segment.append(frame)
+    segments = pd.concat(per_segment, ignore_index=True)
+    return segments, _segment_tests(segments, attributes)
+
+
+def _segment_tests(segments: pd.DataFrame, attributes: Sequence[str]) -> pd.DataFrame:
+    rows = []
+    for attribute in attributes:
+        counts = segments.loc[segments["attribute"] == attribute, list(CATEGORIES)].to_numpy()
+        chi2, dof, p_value = segment_test(counts)
+        rows.append({"attribute": attribute, "chi2": chi2, "dof": dof, "p_value": p_value})
+    return pd.DataFrame(rows, columns=["attribute", "chi2", "dof", "p_value"])
+
+
+def _penalty_reward(survey: Survey) -> PenaltyRewardResult | None:
+    pairs = [p for p in survey.layout.kano if p.performance]
+    if survey.layout.overall is None or not pairs:
+        return None
+    overall = survey.numeric(survey.layout.overall)
+    performance = survey.ratings([p.performance for p in pairs])
+    scale = survey.spec.survey.scale
+    return penalty_reward(overall, performance, [p.attribute for p in pairs], scale)

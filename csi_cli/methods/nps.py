@@ -1,0 +1,257 @@
+"""Net Promoter Score (Reichheld 2003): promoters, passives, detractors, NPS with SE and CI.
+
+:func:`nps_summary` and :func:`nps_difference` are pure and reused by period comparisons.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from csi_cli.methods.gap import segment_labels
+from csi_cli.results import Chart, Table, plain, records
+
+if TYPE_CHECKING:
+    from csi_cli.options import RunOptions
+    from csi_cli.survey import Survey
+
+PROMOTER_MIN = 9
+DETRACTOR_MAX = 6
+Z_95 = float(stats.norm.ppf(0.975))
+
+
+@dataclass(frozen=True)
+class NpsSummary:
+    """Counts of promoters (9–10), passives (7–8) and detractors (0–6), and the NPS."""
+
+    n: int
+    promoters: int
+    passives: int
+    detractors: int
+    nps: float
+    se: float
+    ci_low: float
+    ci_high: float
+
+    def to_dict(self) -> dict[str, Any]:
+        """Counts, shares (0–1), NPS, SE and 95% CI as JSON-safe values."""
+        with np.errstate(invalid="ignore", divide="ignore"):
+            shares = {
+                f"share_{group}": np.float64(getattr(self, group)) / self.n
+                for group in ("promoters", "passives", "detractors")
+            }
+        return plain({**asdict(self), **shares})
+
+
+@dataclass(frozen=True)
+class NpsDifference:
+    """The difference of two independent NPS values with its SE, 95% CI and z test."""
+
+    difference: float
+    se: float
+    ci_low: float
+    ci_high: float
+    z: float
+    p_value: float
+
+    def to_dict(self) -> dict[str, Any]:
+        """All fields as JSON-safe values."""
+        return plain(asdict(self))
+
+
+def nps_summary(scores: np.ndarray) -> NpsSummary:
+    """Net Promoter Score of 0–10 likelihood-to-recommend ratings (NaN = not answered).
+
+    Parameters
+    ----------
+    scores : ndarray
+        Ratings on 0–10; NaN values are left out.
+
+    Returns
+    -------
+    NpsSummary
+
+    Notes
+    -----
+    With p the share of promoters (score ≥ 9) and d the share of detractors (score ≤ 6) among
+    the n answers: NPS = 100 (p − d); as the mean of a variable scored +1/0/−1 its standard
+    error is SE = 100 · sqrt((p + d − (p − d)²) / n); the 95% CI is NPS ± 1.96 SE.
+
+    References
+    ----------
+    Reichheld, F. F. (2003). The one number you need to grow. *Harvard Business Review* 81(12),
+    46–54.
+    """
+    answered = np.asarray(scores, dtype=float)
+    answered = answered[~np.isnan(answered)]
+    n = answered.size
+    promoters = int(np.count_nonzero(answered >= PROMOTER_MIN))
+    detractors = int(np.count_nonzero(answered <= DETRACTOR_MAX))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        p, d = np.float64(promoters) / n, np.float64(detractors) / n
+        se = 100 * np.sqrt((p + d - (p - d) ** 2) / n)
+    nps = 100 * (p - d)
+    return NpsSummary(
+        n=n,
+        promoters=promoters,
+        passives=n - promoters - detractors,
+        detractors=detractors,
+        nps=float(nps),
+        se=float(se),
+        ci_low=float(nps - Z_95 * se),
+        ci_high=float(nps + Z_95 * se),
+    )
+
+
+def nps_difference(current: NpsSummary, previous: NpsSummary) -> NpsDifference:
+    """Difference ``current − previous`` of two NPS values from independent samples.
+
+    Notes
+    -----
+    Δ = NPS₁ − NPS₂, SE(Δ) = sqrt(SE₁² + SE₂²), 95% CI Δ ± 1.96 SE(Δ), z = Δ / SE(Δ),
+    two-sided p = 2Φ(−|z|) (methods.md §4–5: each NPS is a mean of +1/0/−1 scores, so the
+    difference of independent means has the summed variance).
+
+    References
+    ----------
+    Reichheld, F. F. (2003). The one number you need to grow. *Harvard Business Review* 81(12).
+    """
+    difference = current.nps - previous.nps
+    se = float(np.hypot(current.se, previous.se))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        z = np.float64(difference) / se
+    return NpsDifference(
+        difference=difference,
+        se=se,
+        ci_low=difference - Z_95 * se,
+        ci_high=difference + Z_95 * se,
+        z=float(z),
+        p_value=float(2 * stats.norm.sf(abs(z))),
+    )
+
+
+def composition_test(summaries: list[NpsSummary]) -> dict[str, float]:
+    """Chi-square test that segments share one promoter/passive/detractor composition.
+
+    Notes
+    -----
+    Pearson's χ² on the segments × {promoters, passives, detractors} table (categories nobody
+    chose are dropped), (rows − 1)(columns − 1) degrees of freedom; ``scipy.stats.
+    chi2_contingency`` without continuity correction.
+
+    References
+    ----------
+    Pearson, K. (1900). On the criterion that a given system of deviations... *Philosophical
+    Magazine* 50(302), 157–175.
+    """
+    table = np.array([[s.promoters, s.passives, s.detractors] for s in summaries])
+    table = table[:, table.sum(axis=0) > 0]
+    table = table[table.sum(axis=1) > 0]
+    if table.shape[0] < 2 or table.shape[1] < 2:
+        return {"chi2": np.nan, "df": np.nan, "p_value": np.nan}
+    result = stats.chi2_contingency(table, correction=False)
+    return {"chi2": float(result.statistic), "df": int(result.dof), "p_value": float(result.pvalue)}
+
+
+@dataclass(frozen=True)
+class NpsResult:
+    """NPS of the survey, and per segment with ``--by``."""
+
+    n: int
+    column: str
+    summary: NpsSummary
+    by: str | None = None
+    segments: pd.DataFrame | None = None
+    segment_test: dict[str, float] | None = None
+    name: str = "nps"
+    title: str = "Net Promoter Score"
+
+    def to_dict(self) -> dict[str, Any]:
+        """``n`` (respondents), ``column``, the summary's keys, ``segments``, ``segment_test``."""
+        return {
+            "n": self.n,
+            "column": self.column,
+            **{k: v for k, v in self.summary.to_dict().items() if k != "n"},
+            "n_answered": self.summary.n,
+            "by": self.by,
+            "segments": None if self.segments is None else records(self.segments),
+            "segment_test": plain(self.segment_test),
+        }
+
+    def tables(self) -> list[Table]:
+        """Composition (bar chart), the NPS with its CI, and segments when asked for."""
+        tables = [self._composition_table(), self._score_table()]
+        if self.segments is not None:
+            tables.append(self._segment_table())
+        return tables
+
+    def _composition_table(self) -> Table:
+        s = self.summary
+        frame = pd.DataFrame(
+            {
+                "group": ["Promoters (9–10)", "Passives (7–8)", "Detractors (0–6)"],
+                "count": [s.promoters, s.passives, s.detractors],
+            }
+        )
+        frame["share"] = frame["count"] / s.n if s.n else np.nan
+        chart = Chart(kind="bar", x="group", y=("share",), title="NPS composition")
+        return Table("NPS composition", frame, {"count": 0}, chart=chart, key="nps_composition")
+
+    def _score_table(self) -> Table:
+        s = self.summary
+        frame = pd.DataFrame([{"n": s.n, "nps": s.nps, "se": s.se, "ci_low": s.ci_low,
+                               "ci_high": s.ci_high}])  # fmt: skip
+        return Table(
+            "Net Promoter Score",
+            frame,
+            {"n": 0, "nps": 1, "se": 2, "ci_low": 1, "ci_high": 1},
+            note="NPS = % promoters − % detractors; 95% CI = NPS ± 1.96 SE.",
+            key="nps_score",
+        )
+
+    def _segment_table(self) -> Table:
+        test = self.segment_test or {}
+        chart = Chart(kind="bar", x="segment", y=("nps",), title=f"NPS by {self.by}")
+        return Table(
+            f"NPS by {self.by}",
+            self.segments,
+            {"n": 0, "promoters": 0, "passives": 0, "detractors": 0, "nps": 1, "se": 2},
+            note=f"Composition differs between segments: χ² = {test.get('chi2')}, "
+            f"df = {test.get('df')}, p = {test.get('p_value')}.",
+            chart=chart,
+            key="nps_segments",
+        )
+
+
+def supports(survey: Survey) -> bool:
+    """True when the file has a 0–10 recommend column (``NPS``/``recommend`` or the spec's)."""
+    return survey.layout.nps is not None
+
+
+def run(survey: Survey, options: RunOptions) -> NpsResult:
+    """NPS of the survey's recommend column, per segment when ``options.by`` is set.
+
+    See :func:`nps_summary` and :func:`composition_test`.
+    """
+    column = survey.layout.nps
+    scores = survey.numeric(column)
+    segments = test = None
+    if options.by is not None:
+        labels = segment_labels(survey, options.by)
+        names = pd.unique(pd.Series(labels).dropna())
+        summaries = [nps_summary(scores[labels == name]) for name in names]
+        segments = pd.DataFrame([asdict(s) for s in summaries])
+        segments.insert(0, "segment", names)
+        test = composition_test(summaries)
+    return NpsResult(
+        n=survey.n,
+        column=column,
+        summary=nps_summary(scores),
+        by=options.by,
+        segments=segments,
+        segment_test=test,
+    )

@@ -1,0 +1,141 @@
+"""What methods hand to renderers: tables with optional charts, and the ``Result`` protocol.
+
+Renderers (terminal, Markdown, HTML, xlsx) only ever see :class:`Table` objects and the
+``to_dict()`` document, so a new method needs no renderer changes.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal, Protocol, runtime_checkable
+
+import numpy as np
+import pandas as pd
+
+ChartKind = Literal["bar", "scatter", "line"]
+
+
+@dataclass(frozen=True)
+class Chart:
+    """A chart drawn from the columns of its table.
+
+    ``x`` is the category (bar/line) or x-value (scatter) column; ``y`` one or more value
+    columns (one series each); ``label`` names the points of a scatter; ``x_line``/``y_line``
+    draw reference lines (e.g. the crosshair of an importance–performance map).
+    """
+
+    kind: ChartKind
+    x: str
+    y: tuple[str, ...]
+    title: str = ""
+    label: str | None = None
+    x_title: str = ""
+    y_title: str = ""
+    x_line: float | None = None
+    y_line: float | None = None
+
+
+@dataclass(frozen=True)
+class Table:
+    """A titled table for people: renderers round with ``digits`` (default 3 decimals)."""
+
+    title: str
+    frame: pd.DataFrame
+    digits: Mapping[str, int] = field(default_factory=dict)
+    note: str = ""
+    chart: Chart | None = None
+    key: str = ""
+
+    def digits_for(self, column: str) -> int:
+        """Decimals to show for ``column``."""
+        return self.digits.get(column, 3)
+
+
+@runtime_checkable
+class Result(Protocol):
+    """What every method returns: a JSON document and tables for people."""
+
+    name: str
+
+    def to_dict(self) -> dict[str, Any]: ...
+
+    def tables(self) -> list[Table]: ...
+
+
+def plain(value: Any) -> Any:
+    """Convert numpy/pandas scalars and containers to JSON-safe Python values.
+
+    NaN and infinities become ``None``: JSON has no NaN, and a consumer must never read one as
+    a number.
+    """
+    if isinstance(value, Mapping):
+        return {str(k): plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [plain(v) for v in value]
+    if isinstance(value, np.ndarray):
+        return [plain(v) for v in value.tolist()]
+    if isinstance(value, pd.DataFrame):
+        return [plain(r) for r in value.to_dict(orient="records")]
+    if isinstance(value, (bool, np.bool_)):
+        return bool(value)
+    if isinstance(value, (int, np.integer)):
+        return int(value)
+    if isinstance(value, (float, np.floating)):
+        f = float(value)
+        return f if math.isfinite(f) else None
+    if value is None or value is pd.NA or value is pd.NaT:
+        return None
+    return value
+
+
+def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """A DataFrame as a list of JSON-safe row dictionaries."""
+    return [plain(row) for row in frame.to_dict(orient="records")]
+
+
+@dataclass(frozen=True)
+class Section:
+    """A group of tables under one heading (one xlsx sheet, one HTML/Markdown section)."""
+
+    key: str
+    title: str
+    tables: tuple[Table, ...]
+    notes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Report:
+    """What renderers render: one or more results plus run metadata.
+
+    ``to_dict()`` of a report with one result is that result's document (the contract of
+    ``csi index|kano|gap --format json``); with several (``csi analyze``) it maps each result's
+    ``name`` to its document, beside ``n`` and ``source``.
+    """
+
+    title: str
+    source: str
+    n: int
+    results: tuple[Result, ...]
+    settings: Mapping[str, Any] = field(default_factory=dict)
+    notes: tuple[str, ...] = ()
+    summary: Mapping[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        if len(self.results) == 1 and not self.summary:
+            return plain(self.results[0].to_dict())
+        document: dict[str, Any] = {"source": self.source, "n": self.n}
+        document.update(plain(dict(self.summary)))
+        for result in self.results:
+            document[result.name] = plain(result.to_dict())
+        if self.notes:
+            document["notes"] = list(self.notes)
+        return document
+
+    def sections(self) -> list[Section]:
+        """One section per result, in order."""
+        return [
+            Section(key=r.name, title=getattr(r, "title", r.name), tables=tuple(r.tables()))
+            for r in self.results
+        ]

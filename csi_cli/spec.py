@@ -1,0 +1,355 @@
+"""The survey spec (TOML, survey-spec.md §3) as frozen dataclasses, and its draft from a file.
+
+Every key is optional; an unknown key is an error (a misspelt key must never be silently
+ignored). Extensions beyond the contract are documented in ``docs/spec.md``.
+"""
+
+from __future__ import annotations
+
+import json
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+from csi_cli.errors import SpecError
+
+CONSTRUCTS = ("IMAG", "EXPE", "QUAL", "VAL", "SAT", "COMP", "LOY")
+MODELS = ("acsi", "ecsi", "ccsi", "custom")
+SCHEMES = ("path", "centroid", "factorial")
+KANO_TABLES = ("standard", "pouliot")
+KANO_RULES = ("mode", "aom")
+
+
+def _frozen(mapping: Mapping[str, Any] | None = None) -> Mapping[str, Any]:
+    return MappingProxyType(dict(mapping or {}))
+
+
+@dataclass(frozen=True)
+class SurveySpec:
+    """``[survey]``: where the data is and how to read it."""
+
+    sheet: str | None = None
+    id: str | None = None
+    date: str | None = None
+    segments: tuple[str, ...] = ()
+    missing: tuple[str, ...] = ()
+    scale: tuple[float, float] | None = None
+    header_row: int | None = None
+    nps: str | None = None
+    overall: str | None = None
+
+
+@dataclass(frozen=True)
+class CsiSpec:
+    """``[csi]``: the structural model and how PLS estimates it."""
+
+    model: str | None = None
+    scheme: str = "path"
+    scaled: bool = True
+    target: str = "SAT"
+    modes: Mapping[str, str] = field(default_factory=_frozen)
+    blocks: Mapping[str, tuple[str, ...] | str] = field(default_factory=_frozen)
+    paths: Mapping[str, tuple[str, ...]] = field(default_factory=_frozen)
+    weights: Mapping[str, float] = field(default_factory=_frozen)
+    tolerance: float = 1e-7
+    max_iter: int = 300
+
+
+@dataclass(frozen=True)
+class KanoSpec:
+    """``[kano]``: how functional/dysfunctional pairs are named and classified."""
+
+    functional: str = "{attr}_func"
+    dysfunctional: str = "{attr}_dysf"
+    importance: str = "{attr}_imp"
+    performance: str = "{attr}_perf"
+    table: str = "standard"
+    rule: str = "mode"
+    answers: Mapping[str, int] = field(default_factory=_frozen)
+
+
+@dataclass(frozen=True)
+class GapSpec:
+    """``[gap]``: how expectation/perception pairs are named and grouped."""
+
+    expectation: str = "{item}_E"
+    perception: str = "{item}_P"
+    minimum: str = "{item}_MIN"
+    desired: str = "{item}_DES"
+    importance: str = "{item}_I"
+    scale: tuple[float, float] | None = None
+    dimensions: str | Mapping[str, tuple[str, ...]] | None = None
+
+
+@dataclass(frozen=True)
+class Spec:
+    """The whole spec; ``Spec()`` is the conventions-only default."""
+
+    survey: SurveySpec = field(default_factory=SurveySpec)
+    csi: CsiSpec = field(default_factory=CsiSpec)
+    kano: KanoSpec = field(default_factory=KanoSpec)
+    gap: GapSpec = field(default_factory=GapSpec)
+    path: Path | None = None
+
+
+_SECTIONS = {"survey": SurveySpec, "csi": CsiSpec, "kano": KanoSpec, "gap": GapSpec}
+
+
+def load_spec(path: Path) -> Spec:
+    """Read and check a TOML spec file.
+
+    Raises
+    ------
+    SpecError
+        When the file is missing, is not valid TOML, has an unknown section or key, or a value
+        of the wrong kind. The message names the file, the key and what to write instead.
+    """
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except FileNotFoundError:
+        raise SpecError(f"spec file not found: {path}. Check the --spec path.") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise SpecError(f"cannot read spec {path}: {exc}. Save it as UTF-8 text.") from None
+    try:
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise SpecError(f"spec {path} is not valid TOML: {exc}. Fix the syntax there.") from None
+    return parse_spec(raw, source=str(path), path=path)
+
+
+def parse_spec(raw: Mapping[str, Any], *, source: str = "spec", path: Path | None = None) -> Spec:
+    """Build a :class:`Spec` from parsed TOML, rejecting unknown sections and keys."""
+    unknown = sorted(set(raw) - set(_SECTIONS))
+    if unknown:
+        raise SpecError(
+            f"{source}: unknown section [{unknown[0]}]; known sections: "
+            f"{', '.join(f'[{s}]' for s in _SECTIONS)}."
+        )
+    sections = {name: _section(name, raw.get(name, {}), source) for name in _SECTIONS}
+    return Spec(**sections, path=path)
+
+
+def _section(name: str, raw: Any, source: str) -> Any:
+    cls = _SECTIONS[name]
+    if not isinstance(raw, Mapping):
+        raise SpecError(f"{source}: [{name}] must be a table of keys.")
+    raw = dict(raw)
+    if name == "csi" and isinstance(raw.get("modes"), Mapping) and "target" in raw["modes"]:
+        # The contract's example puts `target` after the [csi.modes] header, where TOML files
+        # it under modes; accept it there as the target it is meant to be.
+        modes = dict(raw["modes"])
+        raw.setdefault("target", modes.pop("target"))
+        raw["modes"] = modes
+    known = {f.name for f in fields(cls)}
+    for key in raw:
+        if key not in known:
+            raise SpecError(
+                f"{source}: unknown key '{key}' in [{name}]; known keys: "
+                f"{', '.join(sorted(known))}."
+            )
+    values = {key: _convert(name, key, value, source) for key, value in raw.items()}
+    return cls(**values)
+
+
+def _convert(section: str, key: str, value: Any, source: str) -> Any:
+    where = f"{source}: [{section}] {key}"
+    converter = _CONVERTERS.get((section, key)) or _CONVERTERS.get(("*", key))
+    try:
+        return converter(value) if converter else _expect_str(value)
+    except (TypeError, ValueError) as exc:
+        raise SpecError(f"{where}: {exc}") from None
+
+
+def _expect_str(value: Any) -> str:
+    if not isinstance(value, str):
+        raise TypeError(f"expected text, got {value!r}")
+    return value
+
+
+def _str_list(value: Any) -> tuple[str, ...]:
+    if isinstance(value, str):
+        return (value,)
+    if not isinstance(value, list) or not all(isinstance(v, (str, int, float)) for v in value):
+        raise TypeError(f"expected a list of texts, got {value!r}")
+    return tuple(str(v) for v in value)
+
+
+def _scale(value: Any) -> tuple[float, float]:
+    if (
+        not isinstance(value, list)
+        or len(value) != 2
+        or not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in value)
+        or not value[0] < value[1]
+    ):
+        raise ValueError(f"expected [min, max] with min < max, got {value!r}")
+    return float(value[0]), float(value[1])
+
+
+def _choice(options: tuple[str, ...]):
+    def convert(value: Any) -> str:
+        text = _expect_str(value).lower()
+        if text not in options:
+            raise ValueError(f"expected one of {', '.join(options)}, got {value!r}")
+        return text
+
+    return convert
+
+
+def _bool(value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise TypeError(f"expected true or false, got {value!r}")
+    return value
+
+
+def _positive_int(value: Any) -> int:
+    if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+        raise ValueError(f"expected a whole number ≥ 1, got {value!r}")
+    return value
+
+
+def _positive_float(value: Any) -> float:
+    if not isinstance(value, (int, float)) or isinstance(value, bool) or not value > 0:
+        raise ValueError(f"expected a positive number, got {value!r}")
+    return float(value)
+
+
+def _pattern(value: Any) -> str:
+    text = _expect_str(value)
+    if "{attr}" not in text and "{item}" not in text:
+        raise ValueError(f"a column pattern needs {{attr}} or {{item}}, got {value!r}")
+    return text
+
+
+def _modes(value: Any) -> Mapping[str, str]:
+    if not isinstance(value, Mapping):
+        raise TypeError('expected a table construct = "A" or "B"')
+    modes = {}
+    for construct, mode in value.items():
+        if str(mode).upper() not in ("A", "B"):
+            raise ValueError(f'mode of {construct} must be "A" or "B", got {mode!r}')
+        modes[construct.upper()] = str(mode).upper()
+    return _frozen(modes)
+
+
+def _blocks(value: Any) -> Mapping[str, tuple[str, ...] | str]:
+    if not isinstance(value, Mapping):
+        raise TypeError('expected a table construct = [columns] or "glob*"')
+    return _frozen({k.upper(): v if isinstance(v, str) else _str_list(v) for k, v in value.items()})
+
+
+def _paths(value: Any) -> Mapping[str, tuple[str, ...]]:
+    if not isinstance(value, Mapping):
+        raise TypeError("expected a table construct = [predecessors]")
+    return _frozen({k.upper(): tuple(p.upper() for p in _str_list(v)) for k, v in value.items()})
+
+
+def _weights(value: Any) -> Mapping[str, float]:
+    if not isinstance(value, Mapping):
+        raise TypeError("expected a table construct = weight")
+    return _frozen({k.upper(): _positive_float(v) for k, v in value.items()})
+
+
+def _answers(value: Any) -> Mapping[str, int]:
+    if not isinstance(value, Mapping):
+        raise TypeError('expected a table "answer text" = 1..5')
+    for text, code in value.items():
+        if not isinstance(code, int) or isinstance(code, bool) or not 1 <= code <= 5:
+            raise ValueError(f"answer {text!r} must map to a code 1..5, got {code!r}")
+    return _frozen(dict(value))
+
+
+def _dimensions(value: Any) -> str | Mapping[str, tuple[str, ...]]:
+    if isinstance(value, str):
+        if value.lower() != "servqual22":
+            raise ValueError(f'expected "servqual22" or a table of dimensions, got {value!r}')
+        return "servqual22"
+    if not isinstance(value, Mapping):
+        raise TypeError('expected "servqual22" or a table dimension = [items]')
+    return _frozen({k: _str_list(v) for k, v in value.items()})
+
+
+_CONVERTERS = {
+    ("survey", "segments"): _str_list,
+    ("survey", "missing"): _str_list,
+    ("survey", "header_row"): _positive_int,
+    ("*", "scale"): _scale,
+    ("csi", "model"): _choice(MODELS),
+    ("csi", "scheme"): _choice(SCHEMES),
+    ("csi", "scaled"): _bool,
+    ("csi", "target"): lambda v: _expect_str(v).upper(),
+    ("csi", "modes"): _modes,
+    ("csi", "blocks"): _blocks,
+    ("csi", "paths"): _paths,
+    ("csi", "weights"): _weights,
+    ("csi", "tolerance"): _positive_float,
+    ("csi", "max_iter"): _positive_int,
+    ("kano", "functional"): _pattern,
+    ("kano", "dysfunctional"): _pattern,
+    ("kano", "importance"): _pattern,
+    ("kano", "performance"): _pattern,
+    ("kano", "table"): _choice(KANO_TABLES),
+    ("kano", "rule"): _choice(KANO_RULES),
+    ("kano", "answers"): _answers,
+    ("gap", "expectation"): _pattern,
+    ("gap", "perception"): _pattern,
+    ("gap", "minimum"): _pattern,
+    ("gap", "desired"): _pattern,
+    ("gap", "importance"): _pattern,
+    ("gap", "dimensions"): _dimensions,
+}
+
+
+def with_overrides(spec: Spec, **sections: Mapping[str, Any]) -> Spec:
+    """Return ``spec`` with command-line overrides applied, e.g. ``kano={"rule": "aom"}``.
+
+    ``None`` values are ignored (the option was not given).
+    """
+    changes = {}
+    for name, values in sections.items():
+        given = {k: v for k, v in values.items() if v is not None}
+        if given:
+            changes[name] = replace(getattr(spec, name), **given)
+    return replace(spec, **changes) if changes else spec
+
+
+# --- drafting a spec from a file (csi init) -------------------------------------------------
+
+
+def _toml(value: Any) -> str:
+    """A TOML literal for a str, number, bool or list of them (JSON strings are TOML strings)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(_toml(v) for v in value) + "]"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, (int, float)):
+        return repr(value)
+    return json.dumps(str(value), ensure_ascii=False)
+
+
+def _key(name: str) -> str:
+    bare = (
+        name.replace("_", "").replace("-", "").isascii()
+        and name.replace("_", "").replace("-", "").isalnum()
+    )
+    return name if bare else _toml(name)
+
+
+def render_toml(document: Mapping[str, Mapping[str, Any]]) -> str:
+    """Serialise a two-level spec document (sections with scalar/list/table values) to TOML."""
+    lines: list[str] = []
+    for section, values in document.items():
+        scalars = {k: v for k, v in values.items() if not isinstance(v, Mapping)}
+        tables = {k: v for k, v in values.items() if isinstance(v, Mapping)}
+        lines.append(f"[{section}]")
+        lines.extend(f"{_key(k)} = {_toml(v)}" for k, v in scalars.items())
+        for name, table in tables.items():
+            lines.append("")
+            lines.append(f"[{section}.{_key(name)}]")
+            lines.extend(f"{_key(k)} = {_toml(v)}" for k, v in table.items())
+        lines.append("")
+    return "\n".join(lines)

@@ -1,0 +1,294 @@
+"""Every problem of a survey in one pass, as data (not the first exception).
+
+Each :class:`Problem` has a stable ``code``, a severity, the analysis it concerns, the column and
+the file rows (first few plus a count), and a message that says what to do. Commands validate
+first and stop (exit 2) on errors that concern what they run; ``csi validate`` lists them all.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from csi_cli.results import plain
+from csi_cli.survey import Survey, safe_text
+
+ERROR = "error"
+WARNING = "warning"
+
+#: Codes and what they mean (docs/validation.md lists them with examples).
+CODES = {
+    "no-respondents": "the file has a header but no respondent rows",
+    "duplicate-column": "two or more columns have the same name",
+    "duplicate-id": "two or more rows have the same respondent id",
+    "missing-column": "the spec names a column the file does not have",
+    "text-in-rating": "a rating column holds text that is not a number or a declared missing code",
+    "out-of-scale": "a rating lies outside its scale",
+    "unknown-scale": "the rating scale cannot be inferred and the spec does not declare it",
+    "no-variance": "every respondent gave the same answer to a CSI item",
+    "empty-block": "every answer of a CSI block is missing",
+    "csi-model": "the CSI blocks do not form a model csi knows",
+    "unknown-kano-answer": "a Kano answer is not one of the recognised wordings",
+}
+
+NPS_SCALE = (0.0, 10.0)
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One problem: stable ``code``, ``severity`` (error/warning), the ``analysis`` it blocks
+    ("general" blocks all), ``column``, file ``rows`` (first few) and their total ``count``."""
+
+    code: str
+    severity: str
+    analysis: str
+    message: str
+    column: str | None = None
+    rows: tuple[int, ...] = ()
+    count: int = 0
+
+    def to_dict(self) -> dict:
+        """JSON form."""
+        return plain(
+            {
+                "code": self.code,
+                "severity": self.severity,
+                "analysis": self.analysis,
+                "column": self.column,
+                "rows": list(self.rows),
+                "count": self.count,
+                "message": self.message,
+            }
+        )
+
+
+def validate(survey: Survey) -> list[Problem]:
+    """Check the survey against its spec and the conventions; return every problem found."""
+    return [
+        *_general(survey),
+        *_ratings(survey),
+        *_csi(survey),
+        *_kano(survey),
+    ]
+
+
+def blocking(problems: Iterable[Problem], analyses: Sequence[str] | None) -> list[Problem]:
+    """The errors that stop a run of ``analyses`` (None: every analysis)."""
+    wanted = None if analyses is None else {"general", *analyses}
+    return [p for p in problems if p.severity == ERROR and (wanted is None or p.analysis in wanted)]
+
+
+def _problem(
+    survey: Survey,
+    code: str,
+    analysis: str,
+    what: str,
+    *,
+    column: str | None = None,
+    mask: np.ndarray | None = None,
+    severity: str = ERROR,
+) -> Problem:
+    rows = survey.file_rows(mask) if mask is not None else []
+    where = survey.source.where(column, rows)
+    return Problem(
+        code=code,
+        severity=severity,
+        analysis=analysis,
+        message=f"{where}: {what}",
+        column=column,
+        rows=tuple(rows[:5]),
+        count=len(rows),
+    )
+
+
+def _general(survey: Survey) -> list[Problem]:
+    problems = []
+    if survey.n == 0:
+        problems.append(
+            _problem(
+                survey,
+                "no-respondents",
+                "general",
+                "the header has no respondent rows below it. Export the responses too.",
+            )
+        )
+    for name, copies in survey.source.duplicate_columns:
+        problems.append(
+            _problem(
+                survey,
+                "duplicate-column",
+                "general",
+                f"{len(copies)} columns are named '{safe_text(name)}'. Rename them in the file so "
+                "each name is unique (csi read them as " + ", ".join(copies) + ").",
+            )
+        )
+    for missing in survey.layout.missing:
+        problems.append(
+            _problem(
+                survey,
+                "missing-column",
+                "general",
+                f"{missing.where} names column '{safe_text(missing.column)}', which the file does "
+                "not have. Correct the spec or the file's header.",
+            )
+        )
+    if survey.layout.id is not None and survey.n:
+        ids = survey.frame[survey.layout.id]
+        duplicated = (ids.duplicated(keep=False) & ids.notna()).to_numpy()
+        if duplicated.any():
+            problems.append(
+                _problem(
+                    survey,
+                    "duplicate-id",
+                    "general",
+                    f"{int(duplicated.sum())} rows share a respondent id. Remove the repeated "
+                    "responses (or set [survey] id to the right column).",
+                    column=survey.layout.id,
+                    mask=duplicated,
+                )
+            )
+    return problems
+
+
+def _rating_scales(survey: Survey) -> list[tuple[str, str, tuple[float, float] | None]]:
+    """(analysis, column, scale) for every numeric column that has a known scale."""
+    layout = survey.layout
+    checks = [("index", c, layout.csi_scale) for c in layout.csi_columns]
+    for item in layout.gap:
+        checks += [
+            ("gap", c, layout.gap_scale)
+            for c in (item.expectation, item.perception, item.minimum, item.desired)
+            if c is not None
+        ]
+        if item.importance:
+            checks.append(("gap", item.importance, None))
+    checks += [("kano", c, None) for p in layout.kano for c in (p.importance, p.performance) if c]
+    if layout.nps:
+        checks.append(("nps", layout.nps, NPS_SCALE))
+    if layout.overall:
+        checks.append(("general", layout.overall, None))
+    return checks
+
+
+def _ratings(survey: Survey) -> list[Problem]:
+    problems = []
+    for analysis, column, scale in _rating_scales(survey):
+        values, bad = survey.parsed(column)
+        if bad.any():
+            sample = survey.frame[column].to_numpy()[bad][0]
+            problems.append(
+                _problem(
+                    survey,
+                    "text-in-rating",
+                    analysis,
+                    f"{int(bad.sum())} cells hold text, not a rating (e.g. "
+                    f"'{safe_text(sample, 40)}'). Correct them, or declare the text as missing "
+                    'in the spec: [survey] missing = ["..."].',
+                    column=column,
+                    mask=bad,
+                )
+            )
+        if scale is not None:
+            outside = np.isfinite(values) & ((values < scale[0]) | (values > scale[1]))
+            if outside.any():
+                problems.append(
+                    _problem(
+                        survey,
+                        "out-of-scale",
+                        analysis,
+                        f"{int(outside.sum())} values lie outside the {scale[0]:g}–{scale[1]:g} "
+                        f"scale (e.g. {values[outside][0]:g}). Correct them, declare them as "
+                        "missing codes, or set the scale in the spec.",
+                        column=column,
+                        mask=outside,
+                    )
+                )
+    return problems
+
+
+def _csi(survey: Survey) -> list[Problem]:
+    layout = survey.layout
+    if not layout.csi_blocks:
+        return []
+    problems = []
+    if layout.csi_problem:
+        problems.append(
+            _problem(survey, "csi-model", "index", f"{layout.csi_problem}.", severity=ERROR)
+        )
+    if layout.csi_scale is None:
+        values = survey.ratings(layout.csi_columns)
+        finite = values[np.isfinite(values)]
+        span = f"{finite.min():g} to {finite.max():g}" if finite.size else "nothing"
+        problems.append(
+            _problem(
+                survey,
+                "unknown-scale",
+                "index",
+                f"the CSI ratings run from {span}, which fits no usual scale (1–5, 1–7, 1–10, "
+                "0–10). Declare it, e.g. [survey] scale = [1, 10], and list codes such as 99 in "
+                "[survey] missing.",
+            )
+        )
+    for construct, columns in layout.csi_blocks.items():
+        problems += _block_problems(survey, construct, columns)
+    return problems
+
+
+def _block_problems(survey: Survey, construct: str, columns: Sequence[str]) -> list[Problem]:
+    if not columns or survey.n == 0:
+        return []
+    values = survey.ratings(columns)
+    if np.isnan(values).all():
+        return [
+            _problem(
+                survey,
+                "empty-block",
+                "index",
+                f"every answer of block {construct} ({', '.join(columns)}) is missing. Check the "
+                "columns named for it, or remove the block from the spec.",
+            )
+        ]
+    problems = []
+    for index, column in enumerate(columns):
+        observed = values[:, index][np.isfinite(values[:, index])]
+        if observed.size and np.ptp(observed) == 0:
+            problems.append(
+                _problem(
+                    survey,
+                    "no-variance",
+                    "index",
+                    f"every respondent answered {observed[0]:g}; an item with no variance "
+                    f"cannot be used in block {construct}. Remove it from the block in the spec.",
+                    column=column,
+                )
+            )
+    return problems
+
+
+def _kano(survey: Survey) -> list[Problem]:
+    if not survey.layout.kano:
+        return []
+    from csi_cli.methods.kano_answers import parse_answers
+
+    problems = []
+    for pair in survey.layout.kano:
+        for column in (pair.functional, pair.dysfunctional):
+            series = survey.frame[column]
+            _, unknown = parse_answers(series, survey.spec.kano.answers, survey.spec.survey.missing)
+            if unknown.any():
+                texts = sorted({safe_text(t, 30) for t in series.to_numpy()[unknown]})[:3]
+                problems.append(
+                    _problem(
+                        survey,
+                        "unknown-kano-answer",
+                        "kano",
+                        f"{int(unknown.sum())} answers are not Kano answers csi knows ("
+                        + ", ".join(f"'{t}'" for t in texts)
+                        + "). Map them to 1–5 in the spec's [kano.answers] table, or correct them.",
+                        column=column,
+                        mask=unknown,
+                    )
+                )
+    return problems

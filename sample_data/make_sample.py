@@ -1,0 +1,322 @@
+"""Make ``sample_data/survey.xlsx``: a realistic customer-satisfaction survey with a known truth.
+
+Run ``python sample_data/make_sample.py`` (seeded: the same file every time). 500 respondents of
+an online retailer, three months (2026-08, 2026-09, 2026-10), four regions, Chinese headers for
+the profile columns and Chinese Kano answers; a second sheet "问卷题目" holds the wording of every
+question.
+
+The truth built in
+------------------
+**CSI (ECSI model, items on 1–10).** Standardized latent variables follow
+
+    EXPE = 0.50 IMAG
+    QUAL = 0.60 EXPE
+    VAL  = 0.20 EXPE + 0.60 QUAL
+    SAT  = 0.25 IMAG + 0.05 EXPE + 0.40 QUAL + 0.25 VAL
+    COMP = 0.50 SAT
+    LOY  = 0.20 IMAG + 0.50 SAT + 0.10 COMP
+
+(each plus an independent disturbance that gives the construct unit variance; these are the
+``TRUE_PATHS``). Items are ``loading · LV + sqrt(1 − loading²) · noise`` with loadings 0.75–0.90
+(``LOADINGS``), mapped to 1–10 as ``round(7 + 1.5 · x)`` clipped. Blocks: IMAG1–5, EXPE1–3,
+QUAL1–7, VAL1–2, SAT1–3, COMP1, LOY1–3. In 2026-10 the mean of QUAL drops by 0.35 SD
+(``OCTOBER_QUALITY_SHIFT``), which lowers satisfaction: a real drop for ``csi report`` to find.
+Region 华南 (South) has QUAL 0.30 SD lower (``SOUTH_QUALITY_SHIFT``).
+
+**Kano (six attributes, standard Berger table).** Each respondent's category for an attribute is
+drawn with probability 0.55 for the attribute's true category (``TRUE_KANO``) and the rest spread
+over the other categories; the answer pair is then drawn uniformly among the table cells of that
+category. So the true category is the mode with share ≈ 0.55:
+delivery_speed M, order_tracking O, free_gift A, eco_packaging I, live_chat O, push_notice R.
+Answers are Chinese texts (我很喜欢 / 理应如此 / 无所谓 / 能忍受 / 我很不喜欢, with the variants
+非常喜欢, 理所当然, 可以忍受 mixed in). ``<attr>_imp`` is self-stated importance 1–9 and
+``<attr>_perf`` a 1–5 performance rating; ``overall`` (1–10) is penalised by a low rating of the
+must-be attributes and rewarded by a high rating of the attractive one.
+
+**Gaps (SERVQUAL, 22 items on 1–7).** Expectations ``Q<k>_E`` are drawn from
+``EXPECTATION_PMF`` over 3..7; perceptions are ``clip(round(E + g + N(0, 1)), 1, 7)`` with the
+dimension's nominal gap g (``NOMINAL_GAPS``: Tangibles −0.3, Reliability −1.0,
+Responsiveness −0.6, Assurance −0.2, Empathy +0.3). Rounding and clipping shift the mean a
+little: ``true_gap(g)`` gives the exact expected P − E, and ``TRUE_GAPS`` holds it per dimension
+(Tangibles −0.359, Reliability −1.013, Responsiveness −0.640, Assurance −0.269, Empathy
++0.177 — run the module with ``--truth`` to print them).
+
+**NPS** ``推荐意愿`` named ``NPS`` (0–10) = clip(round(7.2 + 2 · LOY + N(0, 1))).
+
+A few answers are blank (eight respondents miss one CSI item each) and one comment holds text that
+looks like a spreadsheet formula, another HTML: exports must show both as plain text.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from scipy.stats import norm
+
+SEED = 20261125
+N_RESPONDENTS = 500
+HERE = Path(__file__).resolve().parent
+
+TRUE_PATHS = {
+    ("IMAG", "EXPE"): 0.50,
+    ("EXPE", "QUAL"): 0.60,
+    ("EXPE", "VAL"): 0.20,
+    ("QUAL", "VAL"): 0.60,
+    ("IMAG", "SAT"): 0.25,
+    ("EXPE", "SAT"): 0.05,
+    ("QUAL", "SAT"): 0.40,
+    ("VAL", "SAT"): 0.25,
+    ("SAT", "COMP"): 0.50,
+    ("IMAG", "LOY"): 0.20,
+    ("SAT", "LOY"): 0.50,
+    ("COMP", "LOY"): 0.10,
+}
+BLOCK_SIZES = {"IMAG": 5, "EXPE": 3, "QUAL": 7, "VAL": 2, "SAT": 3, "COMP": 1, "LOY": 3}
+LOADINGS = {"IMAG": 0.80, "EXPE": 0.75, "QUAL": 0.85, "VAL": 0.90, "SAT": 0.90, "COMP": 1.0,
+            "LOY": 0.85}
+OCTOBER_QUALITY_SHIFT = -0.35
+SOUTH_QUALITY_SHIFT = -0.30
+MONTHS = ("2026-08", "2026-09", "2026-10")
+REGIONS = ("华东", "华北", "华南", "西部")
+
+KANO_CELLS = {  # standard Berger et al. (1993) table: category -> (functional, dysfunctional)
+    "A": [(1, 2), (1, 3), (1, 4)],
+    "O": [(1, 5)],
+    "M": [(2, 5), (3, 5), (4, 5)],
+    "I": [(2, 2), (2, 3), (2, 4), (3, 2), (3, 3), (3, 4), (4, 2), (4, 3), (4, 4)],
+    "R": [(2, 1), (3, 1), (4, 1), (5, 1), (5, 2), (5, 3), (5, 4)],
+    "Q": [(1, 1), (5, 5)],
+}
+TRUE_KANO = {
+    "delivery_speed": "M",
+    "order_tracking": "O",
+    "free_gift": "A",
+    "eco_packaging": "I",
+    "live_chat": "O",
+    "push_notice": "R",
+}
+KANO_WORDING = {
+    "delivery_speed": "送货速度快",
+    "order_tracking": "可以实时跟踪订单",
+    "free_gift": "随单附赠小礼品",
+    "eco_packaging": "使用环保包装",
+    "live_chat": "提供在线客服",
+    "push_notice": "推送促销通知",
+}
+ANSWER_TEXTS = {
+    1: ("我很喜欢", "非常喜欢"),
+    2: ("理应如此", "理所当然"),
+    3: ("无所谓",),
+    4: ("能忍受", "可以忍受"),
+    5: ("我很不喜欢",),
+}
+
+NOMINAL_GAPS = {
+    "Tangibles": -0.3,
+    "Reliability": -1.0,
+    "Responsiveness": -0.6,
+    "Assurance": -0.2,
+    "Empathy": 0.3,
+}
+SERVQUAL_ITEMS = {
+    "Tangibles": range(1, 5),
+    "Reliability": range(5, 10),
+    "Responsiveness": range(10, 14),
+    "Assurance": range(14, 18),
+    "Empathy": range(18, 23),
+}
+EXPECTATION_PMF = {3: 0.05, 4: 0.10, 5: 0.25, 6: 0.35, 7: 0.25}
+GAP_SCALE = (1, 7)
+
+
+def true_gap(nominal: float, noise_sd: float = 1.0) -> float:
+    """Exact E[P − E] when P = clip(round(E + nominal + N(0, noise_sd)), 1, 7)."""
+    low, high = GAP_SCALE
+    total = 0.0
+    for expectation, weight in EXPECTATION_PMF.items():
+        levels = np.arange(low, high + 1)
+        upper = np.where(levels == high, np.inf, levels + 0.5)
+        lower = np.where(levels == low, -np.inf, levels - 0.5)
+        centre = expectation + nominal
+        probs = norm.cdf((upper - centre) / noise_sd) - norm.cdf((lower - centre) / noise_sd)
+        total += weight * (float(levels @ probs) - expectation)
+    return total
+
+
+TRUE_GAPS = {dimension: true_gap(g) for dimension, g in NOMINAL_GAPS.items()}
+
+
+def _latents(rng: np.random.Generator, quality_shift: np.ndarray) -> dict[str, np.ndarray]:
+    n = quality_shift.size
+    latent: dict[str, np.ndarray] = {"IMAG": rng.standard_normal(n)}
+    order = ("EXPE", "QUAL", "VAL", "SAT", "COMP", "LOY")
+    for construct in order:
+        preds = [(p, b) for (p, t), b in TRUE_PATHS.items() if t == construct]
+        systematic = sum(b * latent[p] for p, b in preds)
+        explained = float(np.var(systematic)) if np.ndim(systematic) else 0.0
+        disturbance = rng.standard_normal(n) * np.sqrt(max(1.0 - explained, 0.05))
+        latent[construct] = systematic + disturbance
+        if construct == "QUAL":
+            latent[construct] = latent[construct] + quality_shift
+    return latent
+
+
+def _items(rng: np.random.Generator, latent: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    columns = {}
+    for construct, size in BLOCK_SIZES.items():
+        loading = LOADINGS[construct]
+        for k in range(1, size + 1):
+            noise = rng.standard_normal(latent[construct].size)
+            x = loading * latent[construct] + np.sqrt(1 - loading**2) * noise
+            columns[f"{construct}{k}"] = np.clip(np.round(7 + 1.5 * x), 1, 10)
+    return columns
+
+
+def _kano(rng: np.random.Generator, n: int) -> dict[str, object]:
+    columns: dict[str, object] = {}
+    categories = list(KANO_CELLS)
+    for attribute, true_category in TRUE_KANO.items():
+        others = [c for c in categories if c != true_category]
+        probs = [0.55 if c == true_category else 0.45 / len(others) for c in categories]
+        drawn = rng.choice(len(categories), size=n, p=probs)
+        functional = np.empty(n, dtype=int)
+        dysfunctional = np.empty(n, dtype=int)
+        for index, category in enumerate(categories):
+            rows = np.flatnonzero(drawn == index)
+            cells = np.array(KANO_CELLS[category])
+            picked = cells[rng.integers(0, len(cells), size=rows.size)]
+            functional[rows], dysfunctional[rows] = picked[:, 0], picked[:, 1]
+        columns[f"{attribute}_func"] = _answer_texts(rng, functional)
+        columns[f"{attribute}_dysf"] = _answer_texts(rng, dysfunctional)
+        columns[f"{attribute}_imp"] = rng.integers(4, 10, size=n)
+        columns[f"{attribute}_perf"] = rng.integers(1, 6, size=n)
+    return columns
+
+
+def _answer_texts(rng: np.random.Generator, codes: np.ndarray) -> np.ndarray:
+    texts = np.empty(codes.size, dtype=object)
+    for code, variants in ANSWER_TEXTS.items():
+        rows = np.flatnonzero(codes == code)
+        texts[rows] = np.array(variants, dtype=object)[rng.integers(0, len(variants), rows.size)]
+    return texts
+
+
+def _overall(rng: np.random.Generator, kano: dict[str, object], sat: np.ndarray) -> np.ndarray:
+    score = 7 + 1.2 * sat
+    for attribute, category in TRUE_KANO.items():
+        performance = np.asarray(kano[f"{attribute}_perf"])
+        if category == "M":
+            score = score - 1.2 * (performance <= 2)
+        elif category == "A":
+            score = score + 1.0 * (performance >= 4)
+        elif category == "O":
+            score = score + 0.4 * (performance - 3)
+    return np.clip(np.round(score + rng.normal(0, 0.8, sat.size)), 1, 10)
+
+
+def _gaps(rng: np.random.Generator, n: int) -> dict[str, np.ndarray]:
+    columns = {}
+    levels = np.array(list(EXPECTATION_PMF))
+    weights = np.array(list(EXPECTATION_PMF.values()))
+    for dimension, items in SERVQUAL_ITEMS.items():
+        for k in items:
+            expectation = rng.choice(levels, size=n, p=weights)
+            perception = np.round(expectation + NOMINAL_GAPS[dimension] + rng.standard_normal(n))
+            columns[f"Q{k}_E"] = expectation.astype(float)
+            columns[f"Q{k}_P"] = np.clip(perception, *GAP_SCALE)
+    return columns
+
+
+COMMENTS = (
+    "送货很快，包装完好",
+    "客服回复太慢了",
+    "",
+    "价格有点贵",
+    "=HYPERLINK(\"http://example.invalid\",\"点击领奖\")",
+    "<script>alert('x')</script> 页面打不开",
+    "总体满意",
+    "",
+)
+
+
+def make_frame(seed: int = SEED, n: int = N_RESPONDENTS) -> pd.DataFrame:
+    """The sample survey as a DataFrame (one row per respondent)."""
+    rng = np.random.default_rng(seed)
+    month_index = rng.integers(0, len(MONTHS), size=n)
+    region = rng.choice(len(REGIONS), size=n, p=[0.35, 0.30, 0.20, 0.15])
+    shift = OCTOBER_QUALITY_SHIFT * (month_index == 2) + SOUTH_QUALITY_SHIFT * (region == 2)
+    latent = _latents(rng, shift)
+    items = _items(rng, latent)
+    kano = _kano(rng, n)
+    days = rng.integers(1, 29, size=n)
+    dates = [
+        dt.date(int(MONTHS[m][:4]), int(MONTHS[m][5:]), int(d)) for m, d in zip(month_index, days)
+    ]
+    frame = pd.DataFrame(
+        {
+            "resp_id": np.arange(1001, 1001 + n),
+            "日期": pd.to_datetime(dates),
+            "地区": np.array(REGIONS, dtype=object)[region],
+            **items,
+            **kano,
+            "overall": _overall(rng, kano, latent["SAT"]),
+            **_gaps(rng, n),
+            "NPS": np.clip(np.round(7.2 + 2 * latent["LOY"] + rng.standard_normal(n)), 0, 10),
+            "意见": np.array(COMMENTS, dtype=object)[rng.integers(0, len(COMMENTS), size=n)],
+        }
+    )
+    blanks = rng.choice(n, size=8, replace=False)
+    item_columns = list(items)
+    for row in blanks:
+        frame.loc[row, item_columns[int(rng.integers(0, len(item_columns)))]] = np.nan
+    return frame
+
+
+def question_sheet() -> pd.DataFrame:
+    """The second sheet: every question's wording in Chinese."""
+    names = {"IMAG": "企业形象", "EXPE": "顾客预期", "QUAL": "感知质量", "VAL": "感知价值",
+             "SAT": "顾客满意", "COMP": "顾客抱怨", "LOY": "顾客忠诚"}
+    rows = [(f"{c}{k}", f"{names[c]} 第{k}题（1=非常不同意，10=非常同意）")
+            for c, size in BLOCK_SIZES.items() for k in range(1, size + 1)]
+    for attribute, wording in KANO_WORDING.items():
+        rows.append((f"{attribute}_func", f"如果{wording}，您觉得如何？"))
+        rows.append((f"{attribute}_dysf", f"如果不{wording}，您觉得如何？"))
+        rows.append((f"{attribute}_imp", f"“{wording}”对您有多重要？（1–9）"))
+        rows.append((f"{attribute}_perf", f"您对“{wording}”的表现评价（1–5）"))
+    for dimension, items in SERVQUAL_ITEMS.items():
+        for k in items:
+            rows.append((f"Q{k}_E", f"{dimension}：您对第{k}项服务的期望（1–7）"))
+            rows.append((f"Q{k}_P", f"{dimension}：您对第{k}项服务的实际感受（1–7）"))
+    rows += [("overall", "总体满意度（1–10）"), ("NPS", "您向朋友推荐我们的可能性（0–10）"),
+             ("意见", "其他意见")]
+    return pd.DataFrame(rows, columns=["题号", "题目"])
+
+
+def write(path: Path, seed: int = SEED) -> None:
+    """Write the workbook (sheet 问卷数据 then 问卷题目)."""
+    options = {"strings_to_formulas": False, "strings_to_urls": False}
+    with pd.ExcelWriter(path, engine="xlsxwriter", engine_kwargs={"options": options}) as writer:
+        writer.book.set_properties({"created": dt.datetime(2026, 11, 1)})
+        make_frame(seed).to_excel(writer, sheet_name="问卷数据", index=False)
+        question_sheet().to_excel(writer, sheet_name="问卷题目", index=False)
+
+
+def main() -> None:
+    """Command line: write the sample, or print the truth with ``--truth``."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--output", type=Path, default=HERE / "survey.xlsx")
+    parser.add_argument("--truth", action="store_true", help="print the built-in truth")
+    args = parser.parse_args()
+    if args.truth:
+        for dimension, gap in TRUE_GAPS.items():
+            print(f"gap {dimension}: {gap:+.3f}")
+        return
+    write(args.output)
+
+
+if __name__ == "__main__":
+    main()
