@@ -32,6 +32,11 @@ def best_of(step: Callable[[], object], repeats: int = REPEATS) -> float:
     return min(times)
 
 
+def classify_counts(functional: np.ndarray, dysfunctional: np.ndarray) -> np.ndarray:
+    """Category counts per attribute: what classification needs from the respondents."""
+    return kano.count_categories(kano.answer_pairs(functional, dysfunctional))
+
+
 def main() -> None:
     rng = np.random.default_rng(1)
     shape = (RESPONDENTS, ATTRIBUTES)
@@ -48,8 +53,8 @@ def main() -> None:
 
     baseline = best_of(lambda: np.take(lookup, cells))
     steps = {
-        "evaluate (lookup)": lambda: kano.evaluate(functional, dysfunctional),
-        "evaluate + count": lambda: kano.count_categories(kano.evaluate(functional, dysfunctional)),
+        "evaluate (per-respondent lookup)": lambda: kano.evaluate(functional, dysfunctional),
+        "answer_pairs + count_categories": lambda: classify_counts(functional, dysfunctional),
         "classify (all statistics)": lambda: kano.classify(functional, dysfunctional, names),
         "parse_answers (1 column of text)": lambda: parse_answers(texts),
     }
@@ -58,9 +63,9 @@ def main() -> None:
     for label, step in steps.items():
         seconds = best_of(step)
         print(f"{label:36s} {seconds:8.3f} s {seconds / baseline:6.2f}×")
-    classified = best_of(lambda: kano.count_categories(kano.evaluate(functional, dysfunctional)))
+    classified = best_of(lambda: kano.classify(functional, dysfunctional, names))
     verdict = "meets" if classified <= TARGET_SECONDS else "MISSES"
-    print(f"classification {classified:.3f} s {verdict} the {TARGET_SECONDS:.0f} s target")
+    print(f"full classification {classified:.3f} s {verdict} the {TARGET_SECONDS:.0f} s target")
 
 
 if __name__ == "__main__":

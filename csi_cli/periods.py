@@ -1,22 +1,113 @@
-"""Reporting periods from a date column: months (``2026-10``), quarters (``2026Q4``), ranges."""
+"""Reporting periods from a date column: months (``2026-10``), quarters (``2026Q4``), ranges.
+
+A :class:`Period` is a closed range of calendar days with the label people typed; its
+:meth:`~Period.previous` is the period of the same kind and length immediately before it.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
+from dataclasses import dataclass
+from typing import Literal
 
 import numpy as np
 import pandas as pd
 
-from csi_cli.errors import InputError
+from csi_cli.errors import InputError, UsageError
 
 _MONTH = re.compile(r"^\d{4}-\d{1,2}$")
+_QUARTER = re.compile(r"^(\d{4})\s*[Qq]([1-4])$")
+_DAY = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}$")
+RANGE_SEPARATOR = ".."
+
+PeriodKind = Literal["month", "quarter", "range"]
 
 
-def to_months(values: pd.Series) -> pd.Series:
-    """Each respondent's month as a ``pandas.Period`` (``NaT`` when blank).
+@dataclass(frozen=True)
+class Period:
+    """A closed range of days ``first..last`` with its label (``2026-10``, ``2026Q4``,
+    ``2026-09-01..2026-10-15``)."""
 
-    Accepts real dates (xlsx), ISO text (``2026-10-03``, ``2026-10``), ``2026/10/3`` and
-    Excel serial day numbers (days since 1899-12-30) stored as numbers.
+    label: str
+    kind: PeriodKind
+    first: dt.date
+    last: dt.date
+
+    @property
+    def days(self) -> int:
+        """Number of calendar days in the period."""
+        return (self.last - self.first).days + 1
+
+    @property
+    def file_label(self) -> str:
+        """The label as part of a file name (``..`` of a range becomes ``--``)."""
+        return self.label.replace(RANGE_SEPARATOR, "--")
+
+    def previous(self) -> Period:
+        """The period of the same length immediately before: the previous month or quarter, or
+        for a range the same number of days ending the day before it starts."""
+        if self.kind == "range":
+            last = self.first - dt.timedelta(days=1)
+            first = last - dt.timedelta(days=self.days - 1)
+            return Period(f"{first}{RANGE_SEPARATOR}{last}", "range", first, last)
+        freq = "M" if self.kind == "month" else "Q"
+        return _calendar_period(pd.Period(self.first, freq=freq) - 1, self.kind)
+
+    def contains(self, dates: pd.Series) -> np.ndarray:
+        """Boolean mask of the dates (``datetime64``, ``NaT`` for blanks) inside the period."""
+        days = dates.dt.normalize()
+        inside = (days >= pd.Timestamp(self.first)) & (days <= pd.Timestamp(self.last))
+        return inside.fillna(False).to_numpy(dtype=bool)
+
+
+def _calendar_period(period: pd.Period, kind: PeriodKind) -> Period:
+    label = str(period) if kind == "month" else f"{period.year}Q{period.quarter}"
+    return Period(label, kind, period.start_time.date(), period.end_time.date())
+
+
+def parse_period(text: str) -> Period:
+    """Read ``--period``: a month ``2026-10``, a quarter ``2026Q4`` or a range of days
+    ``2026-09-01..2026-10-15`` (both ends included).
+
+    Raises
+    ------
+    UsageError
+        The text is none of these, or a range ends before it starts.
+    """
+    value = text.strip()
+    try:
+        if _MONTH.match(value):
+            return _calendar_period(pd.Period(value, freq="M"), "month")
+        quarter = _QUARTER.match(value)
+        if quarter:
+            period = pd.Period(year=int(quarter[1]), quarter=int(quarter[2]), freq="Q")
+            return _calendar_period(period, "quarter")
+        if value.count(RANGE_SEPARATOR) == 1:
+            start, end = (part.strip() for part in value.split(RANGE_SEPARATOR))
+            if _DAY.match(start) and _DAY.match(end):
+                first, last = dt.date.fromisoformat(_iso(start)), dt.date.fromisoformat(_iso(end))
+                if last < first:
+                    raise UsageError(f"period {value}: the range ends before it starts.")
+                return Period(f"{first}{RANGE_SEPARATOR}{last}", "range", first, last)
+    except ValueError:
+        pass
+    raise UsageError(
+        f"'{value}' is not a period: write a month (2026-10), a quarter (2026Q4) or a range of "
+        "days (2026-09-01..2026-10-15)."
+    )
+
+
+def _iso(day: str) -> str:
+    year, month, date = day.split("-")
+    return f"{year}-{int(month):02d}-{int(date):02d}"
+
+
+def to_dates(values: pd.Series) -> pd.Series:
+    """Each respondent's date as ``datetime64`` (``NaT`` when blank).
+
+    Accepts real dates (xlsx), ISO text (``2026-10-03``, ``2026-10`` = the 1st), ``2026/10/3``
+    and Excel serial day numbers (days since 1899-12-30) stored as numbers.
 
     Raises
     ------
@@ -24,18 +115,23 @@ def to_months(values: pd.Series) -> pd.Series:
         When a non-blank value is not a date; the message names the first such value.
     """
     if pd.api.types.is_numeric_dtype(values.dtype):
-        dates = pd.to_datetime(values, unit="D", origin="1899-12-30", errors="coerce")
-    elif pd.api.types.is_datetime64_any_dtype(values.dtype):
-        dates = values
-    else:
-        text = values.astype("string").str.strip()
-        text = text.mask(text.str.fullmatch(_MONTH.pattern).fillna(False), text + "-01")
-        dates = pd.to_datetime(text, errors="coerce", format="mixed")
-        unparsed = dates.isna() & text.notna() & (text != "")
-        if unparsed.any():
-            first = text[unparsed].iloc[0]
-            raise InputError(f"'{first}' is not a date; write dates as 2026-10-03 or 2026-10")
-    return pd.Series(pd.PeriodIndex(dates, freq="M"), index=values.index)
+        return pd.to_datetime(values, unit="D", origin="1899-12-30", errors="coerce")
+    if pd.api.types.is_datetime64_any_dtype(values.dtype):
+        return values
+    text = values.astype("string").str.strip()
+    text = text.mask(text.str.fullmatch(_MONTH.pattern).fillna(False), text + "-01")
+    dates = pd.to_datetime(text, errors="coerce", format="mixed")
+    unparsed = dates.isna() & text.notna() & (text != "")
+    if unparsed.any():
+        first = text[unparsed].iloc[0]
+        raise InputError(f"'{first}' is not a date; write dates as 2026-10-03 or 2026-10")
+    return dates
+
+
+def to_months(values: pd.Series) -> pd.Series:
+    """Each respondent's month as a ``pandas.Period`` (``NaT`` when blank); see
+    :func:`to_dates`."""
+    return pd.Series(pd.PeriodIndex(to_dates(values), freq="M"), index=values.index)
 
 
 def distinct_months(values: pd.Series) -> list[str]:

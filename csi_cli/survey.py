@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import codecs
 import csv
+import io
+import itertools
 import re
 import unicodedata
 import zipfile
@@ -414,7 +416,7 @@ def _header_index(rows: list[list[Any]], source: Source, header_row: int | None)
     widest = max(filled)
     for index, row in enumerate(scan):
         texts = [c for c in row if _filled(c)]
-        if filled[index] >= max(1, widest // 2) and all(isinstance(c, str) for c in texts):
+        if 2 * filled[index] > widest and all(isinstance(c, str) for c in texts):
             return index
     raise InputError(
         f"{source.where()}: cannot tell which row holds the column names. "
@@ -507,13 +509,26 @@ def _read_delimited(
             f"{name}: cannot tell the text encoding. Save it as UTF-8 (Excel: CSV UTF-8)."
         ) from None
     text_head = codecs.getincrementaldecoder(encoding)(errors="replace").decode(head)
-    lines = text_head.splitlines()[:HEADER_SCAN_ROWS]
-    delimiter = delimiter or sniff_delimiter(lines)
-    rows = list(csv.reader(lines, delimiter=delimiter))
+    # Lines end at \r or \n only (not at the other breaks str.splitlines knows), and records
+    # are read by csv itself, so a header cell with a line break (Alt+Enter in Excel) stays whole.
+    lines = list(itertools.islice(io.StringIO(text_head, newline=""), HEADER_SCAN_ROWS))
+    delimiter = delimiter or sniff_delimiter([line.rstrip("\r\n") for line in lines])
+    records = csv.reader(io.StringIO(text_head, newline=""), delimiter=delimiter)
+    try:
+        rows = list(itertools.islice(records, max(HEADER_SCAN_ROWS, header_row or 0)))
+    except csv.Error as exc:
+        raise InputError(
+            f"{name}: cannot parse the CSV ({safe_text(exc, 160)}). Check the delimiter and "
+            "quotes, or save it again from Excel."
+        ) from None
     source = Source(path=path, encoding=encoding, delimiter=delimiter)
     header_index = _header_index(rows, source, header_row)
     header, duplicates = _clean_header(rows[header_index])
-    frame = _parse_csv(path, encoding, delimiter, header_index, header)
+    records = csv.reader(io.StringIO(text_head, newline=""), delimiter=delimiter)
+    for _ in itertools.islice(records, header_index + 1):
+        pass
+    # pandas' C parser skips records; pyarrow skips lines (a cell may span several lines).
+    frame = _parse_csv(path, encoding, delimiter, (header_index + 1, records.line_num), header)
     frame.index = pd.RangeIndex(header_index + 2, header_index + 2 + len(frame))
     frame = frame.loc[frame.notna().any(axis=1)] if len(frame) else frame
     return frame, replace(source, header_row=header_index + 1, duplicate_columns=tuple(duplicates))
@@ -531,20 +546,21 @@ def sniff_delimiter(lines: Sequence[str]) -> str:
 
 
 def _parse_csv(
-    path: Path, encoding: str, delimiter: str, header_index: int, header: list[str]
+    path: Path, encoding: str, delimiter: str, skip: tuple[int, int], header: list[str]
 ) -> pd.DataFrame:
+    """Parse the rows below the header; ``skip`` is (records, lines) above the first row."""
     name = safe_text(path.name)
     options: dict[str, Any] = dict(
         sep=delimiter,
         header=None,
-        skiprows=header_index + 1,
+        skiprows=skip[0],
         names=header,
         keep_default_na=False,
         na_values=[""],
         skip_blank_lines=False,
     )
     try:
-        return _read_csv_fast(path, encoding, options)
+        return _read_csv_fast(path, encoding, options, skip[1])
     except UnicodeDecodeError:
         if encoding.startswith("utf-8"):
             try:
@@ -562,16 +578,16 @@ def _parse_csv(
         ) from None
 
 
-def _read_csv_fast(path: Path, encoding: str, options: dict[str, Any]) -> pd.DataFrame:
+def _read_csv_fast(
+    path: Path, encoding: str, options: dict[str, Any], skip_lines: int
+) -> pd.DataFrame:
     """pyarrow's multithreaded parser where it applies; pandas' C parser otherwise (rows of
-    unequal width, which pyarrow rejects, fall back too)."""
+    unequal width, which pyarrow rejects, fall back too). Blank lines are kept (as empty rows,
+    dropped later) so every respondent keeps its file row number."""
     width = len(options["names"])
     try:
         frame = pd.read_csv(
-            path,
-            encoding=encoding,
-            engine="pyarrow",
-            **{k: v for k, v in options.items() if k != "skip_blank_lines"},
+            path, encoding=encoding, engine="pyarrow", **{**options, "skiprows": skip_lines}
         )
     except Exception:
         frame = pd.read_csv(path, encoding=encoding, engine="c", **options)

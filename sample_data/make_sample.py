@@ -38,8 +38,8 @@ must-be attributes and rewarded by a high rating of the attractive one.
 dimension's nominal gap g (``NOMINAL_GAPS``: Tangibles −0.3, Reliability −1.0,
 Responsiveness −0.6, Assurance −0.2, Empathy +0.3). Rounding and clipping shift the mean a
 little: ``true_gap(g)`` gives the exact expected P − E, and ``TRUE_GAPS`` holds it per dimension
-(Tangibles −0.359, Reliability −1.013, Responsiveness −0.640, Assurance −0.269, Empathy
-+0.177 — run the module with ``--truth`` to print them).
+(Tangibles −0.376, Reliability −1.016, Responsiveness −0.644, Assurance −0.290, Empathy
++0.113 — run the module with ``--truth`` to print them).
 
 **NPS** ``推荐意愿`` named ``NPS`` (0–10) = clip(round(7.2 + 2 · LOY + N(0, 1))).
 
@@ -76,8 +76,15 @@ TRUE_PATHS = {
     ("COMP", "LOY"): 0.10,
 }
 BLOCK_SIZES = {"IMAG": 5, "EXPE": 3, "QUAL": 7, "VAL": 2, "SAT": 3, "COMP": 1, "LOY": 3}
-LOADINGS = {"IMAG": 0.80, "EXPE": 0.75, "QUAL": 0.85, "VAL": 0.90, "SAT": 0.90, "COMP": 1.0,
-            "LOY": 0.85}
+LOADINGS = {
+    "IMAG": 0.80,
+    "EXPE": 0.75,
+    "QUAL": 0.85,
+    "VAL": 0.90,
+    "SAT": 0.90,
+    "COMP": 1.0,
+    "LOY": 0.85,
+}
 OCTOBER_QUALITY_SHIFT = -0.35
 SOUTH_QUALITY_SHIFT = -0.30
 MONTHS = ("2026-08", "2026-09", "2026-10")
@@ -231,16 +238,22 @@ def _gaps(rng: np.random.Generator, n: int) -> dict[str, np.ndarray]:
     return columns
 
 
-COMMENTS = (
-    "送货很快，包装完好",
-    "客服回复太慢了",
-    "",
-    "价格有点贵",
-    "=HYPERLINK(\"http://example.invalid\",\"点击领奖\")",
+COMMENT_TOPICS = ("送货", "包装", "客服", "价格", "退货", "页面", "质量", "发票")
+COMMENT_VERDICTS = ("很快", "太慢了", "还可以", "不满意", "很满意", "有待改进")
+TRICKY_COMMENTS = (
+    '=HYPERLINK("http://example.invalid","点击领奖")',
     "<script>alert('x')</script> 页面打不开",
-    "总体满意",
-    "",
 )
+
+
+def _comments(rng: np.random.Generator, n: int) -> np.ndarray:
+    """Free text: mostly topic + verdict (48 distinct), some blank, two hostile-looking ones."""
+    topics = rng.choice(COMMENT_TOPICS, size=n)
+    verdicts = rng.choice(COMMENT_VERDICTS, size=n)
+    comments = np.array([f"{t}{v}" for t, v in zip(topics, verdicts, strict=True)], dtype=object)
+    comments[rng.random(n) < 0.3] = None
+    comments[rng.choice(n, size=len(TRICKY_COMMENTS), replace=False)] = TRICKY_COMMENTS
+    return comments
 
 
 def make_frame(seed: int = SEED, n: int = N_RESPONDENTS) -> pd.DataFrame:
@@ -254,7 +267,8 @@ def make_frame(seed: int = SEED, n: int = N_RESPONDENTS) -> pd.DataFrame:
     kano = _kano(rng, n)
     days = rng.integers(1, 29, size=n)
     dates = [
-        dt.date(int(MONTHS[m][:4]), int(MONTHS[m][5:]), int(d)) for m, d in zip(month_index, days)
+        dt.date(int(MONTHS[m][:4]), int(MONTHS[m][5:]), int(d))
+        for m, d in zip(month_index, days, strict=True)
     ]
     frame = pd.DataFrame(
         {
@@ -266,7 +280,7 @@ def make_frame(seed: int = SEED, n: int = N_RESPONDENTS) -> pd.DataFrame:
             "overall": _overall(rng, kano, latent["SAT"]),
             **_gaps(rng, n),
             "NPS": np.clip(np.round(7.2 + 2 * latent["LOY"] + rng.standard_normal(n)), 0, 10),
-            "意见": np.array(COMMENTS, dtype=object)[rng.integers(0, len(COMMENTS), size=n)],
+            "意见": _comments(rng, n),
         }
     )
     blanks = rng.choice(n, size=8, replace=False)
@@ -278,10 +292,20 @@ def make_frame(seed: int = SEED, n: int = N_RESPONDENTS) -> pd.DataFrame:
 
 def question_sheet() -> pd.DataFrame:
     """The second sheet: every question's wording in Chinese."""
-    names = {"IMAG": "企业形象", "EXPE": "顾客预期", "QUAL": "感知质量", "VAL": "感知价值",
-             "SAT": "顾客满意", "COMP": "顾客抱怨", "LOY": "顾客忠诚"}
-    rows = [(f"{c}{k}", f"{names[c]} 第{k}题（1=非常不同意，10=非常同意）")
-            for c, size in BLOCK_SIZES.items() for k in range(1, size + 1)]
+    names = {
+        "IMAG": "企业形象",
+        "EXPE": "顾客预期",
+        "QUAL": "感知质量",
+        "VAL": "感知价值",
+        "SAT": "顾客满意",
+        "COMP": "顾客抱怨",
+        "LOY": "顾客忠诚",
+    }
+    rows = [
+        (f"{c}{k}", f"{names[c]} 第{k}题（1=非常不同意，10=非常同意）")
+        for c, size in BLOCK_SIZES.items()
+        for k in range(1, size + 1)
+    ]
     for attribute, wording in KANO_WORDING.items():
         rows.append((f"{attribute}_func", f"如果{wording}，您觉得如何？"))
         rows.append((f"{attribute}_dysf", f"如果不{wording}，您觉得如何？"))
@@ -291,8 +315,11 @@ def question_sheet() -> pd.DataFrame:
         for k in items:
             rows.append((f"Q{k}_E", f"{dimension}：您对第{k}项服务的期望（1–7）"))
             rows.append((f"Q{k}_P", f"{dimension}：您对第{k}项服务的实际感受（1–7）"))
-    rows += [("overall", "总体满意度（1–10）"), ("NPS", "您向朋友推荐我们的可能性（0–10）"),
-             ("意见", "其他意见")]
+    rows += [
+        ("overall", "总体满意度（1–10）"),
+        ("NPS", "您向朋友推荐我们的可能性（0–10）"),
+        ("意见", "其他意见"),
+    ]
     return pd.DataFrame(rows, columns=["题号", "题目"])
 
 

@@ -3,6 +3,7 @@ pandas, or a designed truth), hypothesis invariants, the Survey wiring and the C
 
 from __future__ import annotations
 
+import importlib.util
 import json
 from pathlib import Path
 
@@ -400,3 +401,30 @@ def test_csi_gap_json_has_the_keys_of_the_spec(survey_file):
     assert document["adjust"] == "holm"
     assert document["ipa"]["crosshair"] == "mid"
     assert document["ipa"]["x_line"] == pytest.approx(4.0)
+
+
+# --- the bundled sample ---------------------------------------------------------------------
+
+
+def sample_truth(sample_file: Path) -> dict[str, float]:
+    """``TRUE_GAPS`` of sample_data/make_sample.py: the exact expected P − E per dimension."""
+    spec = importlib.util.spec_from_file_location(
+        "make_sample", sample_file.parent / "make_sample.py"
+    )
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.TRUE_GAPS
+
+
+def test_sample_gaps_are_recovered_within_their_confidence_intervals(sample_file):
+    truth = sample_truth(sample_file)
+    result = gap.run(load(sample_file), RunOptions())
+    dimensions = result.dimensions.set_index("dimension")
+    assert list(dimensions.index) == list(truth)
+    for dimension, true_gap in truth.items():
+        row = dimensions.loc[dimension]
+        assert row["ci_low"] <= true_gap <= row["ci_high"], dimension
+    items = result.items
+    true_item_gaps = items["dimension"].map(truth)
+    inside = (items["ci_low"] <= true_item_gaps) & (items["ci_high"] >= true_item_gaps)
+    assert inside.mean() >= 0.9  # 95% intervals: about one miss in 22 is expected

@@ -3,6 +3,7 @@ invariants."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import numpy as np
@@ -11,7 +12,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import stats
+from typer.testing import CliRunner
 
+from csi_cli.commands import kano as kano_command
 from csi_cli.methods import kano
 from csi_cli.methods.kano_answers import parse_answers
 from csi_cli.options import RunOptions
@@ -63,6 +66,19 @@ STANDARD_CELLS = {
     for f in range(1, 6) for d in range(1, 6)
 }  # fmt: skip
 POULIOT_CELLS = {**STANDARD_CELLS, (2, 2): "Q", (4, 4): "Q"}
+
+
+answers = st.integers(0, 5)
+
+
+@st.composite
+def answer_arrays(draw):
+    n = draw(st.integers(1, 30))
+    k = draw(st.integers(1, 4))
+    cells = st.lists(answers, min_size=n * k, max_size=n * k)
+    functional = np.array(draw(cells)).reshape(n, k)
+    dysfunctional = np.array(draw(cells)).reshape(n, k)
+    return functional, dysfunctional
 
 
 def reppl_arrays():
@@ -134,6 +150,45 @@ def test_qrm_recomputed_counts_from_the_french_answers():
     np.testing.assert_allclose(result["worse"], QRM_RECOMPUTED["worse"], atol=0.005)
 
 
+def reppl_evaluation(f: int, d: int) -> str:
+    """REPPL's ``KANO_evalution`` (Annotated-Script.Rmd), transcribed if by if."""
+    if f == 1 and d == 1:
+        return "Q"
+    if f == 1 and d in (2, 3, 4):
+        return "A"
+    if f == 1 and d == 5:
+        return "O"
+    if f in (2, 3, 4, 5) and d == 1:
+        return "R"
+    if f == 2 and d == 2:
+        return "Q"
+    if (f in (3, 4) and d in (2, 3)) or (f in (2, 3) and d in (3, 4)):
+        return "I"
+    if f == 4 and d == 4:
+        return "Q"
+    if f in (2, 3, 4) and d == 5:
+        return "M"
+    return "R" if d != 5 else "Q"
+
+
+@pytest.mark.parametrize("cohort", [1, 2, 3, 4])
+def test_reppl_storage_cohorts_match_the_studys_own_evaluation(cohort):
+    frame = pd.read_csv(KANO_DATA / "reppl" / f"storage--cohort{cohort}-clean.csv", dtype=str)
+    attributes = [f"F{k}" for k in range(1, 6)]
+    functional = np.column_stack([parse_answers(frame[f"{a}_functional"])[0] for a in attributes])
+    dysfunctional = np.column_stack(
+        [parse_answers(frame[f"{a}_dysfunctional"])[0] for a in attributes]
+    )
+    result = kano.classify(functional, dysfunctional, attributes, table="pouliot", rule="aom")
+    for j, attribute in enumerate(attributes):
+        expected = pd.Series(
+            [reppl_evaluation(f, d) for f, d in zip(functional[:, j], dysfunctional[:, j])]
+        ).value_counts()
+        row = result.iloc[j]
+        assert [row[c] for c in "AOMIRQ"] == [expected.get(c, 0) for c in "AOMIRQ"], attribute
+        assert row["n"] == len(frame)
+
+
 # --- the evaluation table ------------------------------------------------------------------------
 
 
@@ -153,6 +208,16 @@ def test_every_cell_reached_by_a_one_respondent_file(table, cells, cell):
 def test_blank_answers_are_not_classified():
     categories = kano.evaluate(np.array([[0, 1, 3]]), np.array([[5, 0, 3]]))
     assert categories.tolist() == [[kano.UNANSWERED, kano.UNANSWERED, kano.CATEGORIES.index("I")]]
+
+
+@settings(max_examples=50, deadline=None)
+@given(arrays=answer_arrays(), table=st.sampled_from(["standard", "pouliot"]))
+def test_counts_from_pairs_equal_counts_of_respondent_categories(arrays, table):
+    functional, dysfunctional = arrays
+    categories = kano.evaluate(functional, dysfunctional, table)
+    expected = [[np.sum(column == c) for c in range(6)] for column in categories.T]
+    got = kano.count_categories(kano.answer_pairs(functional, dysfunctional), table)
+    assert got.tolist() == expected
 
 
 def test_nobody_answered():
@@ -249,7 +314,7 @@ def test_action_order():
 
 def test_continuous_scores_against_pandas():
     _, functional, dysfunctional = reppl_arrays()
-    result = kano.continuous_scores(functional, dysfunctional)
+    result = kano.continuous_scores(kano.answer_pairs(functional, dysfunctional))
     f_score = {1: 4, 2: 2, 3: 0, 4: -1, 5: -2}
     d_score = {1: -2, 2: -1, 3: 0, 4: 2, 5: 4}
     f_frame = pd.DataFrame(functional).apply(lambda c: c.map(f_score))
@@ -264,7 +329,9 @@ def test_continuous_scores_against_pandas():
 
 
 def test_continuous_scores_skip_half_answered_respondents():
-    result = kano.continuous_scores(np.array([[1], [1], [5]]), np.array([[5], [3], [0]]))
+    result = kano.continuous_scores(
+        kano.answer_pairs(np.array([[1], [1], [5]]), np.array([[5], [3], [0]]))
+    )
     assert result["functional_mean"].iloc[0] == 4
     assert result["dysfunctional_mean"].iloc[0] == 2  # (4 + 0) / 2; the third has no D
     assert result["quadrant"].iloc[0] == "O"
@@ -279,30 +346,19 @@ def test_segment_test_against_the_chi_square_formula():
     expected = kept.sum(axis=1, keepdims=True) * kept.sum(axis=0) / kept.sum()
     chi2 = ((kept - expected) ** 2 / expected).sum()
     dof = (kept.shape[0] - 1) * (kept.shape[1] - 1)
-    statistic, got_dof, p_value = kano.segment_test(table)
+    statistic, got_dof, p_value, min_expected = kano.segment_test(table)
     assert got_dof == dof == 8
     assert statistic == pytest.approx(chi2, rel=1e-12)
     assert p_value == pytest.approx(stats.chi2.sf(chi2, dof), rel=1e-9)
+    assert min_expected == pytest.approx(expected.min(), rel=1e-12)
 
 
 def test_segment_test_needs_two_segments():
-    statistic, dof, p_value = kano.segment_test(np.array([[3, 4, 0, 0, 0, 0]]))
-    assert np.isnan(statistic) and dof == 0 and np.isnan(p_value)
+    statistic, dof, p_value, min_expected = kano.segment_test(np.array([[3, 4, 0, 0, 0, 0]]))
+    assert np.isnan(statistic) and dof == 0 and np.isnan(p_value) and np.isnan(min_expected)
 
 
 # --- invariants ----------------------------------------------------------------------------------
-
-answers = st.integers(0, 5)
-
-
-@st.composite
-def answer_arrays(draw):
-    n = draw(st.integers(1, 30))
-    k = draw(st.integers(1, 4))
-    cells = st.lists(answers, min_size=n * k, max_size=n * k)
-    functional = np.array(draw(cells)).reshape(n, k)
-    dysfunctional = np.array(draw(cells)).reshape(n, k)
-    return functional, dysfunctional
 
 
 @settings(max_examples=50, deadline=None)
@@ -383,3 +439,79 @@ def test_run_by_segment_matches_the_segments_alone(tmp_path):
     pd.testing.assert_frame_equal(in_segment.reset_index(drop=True), alone)
     assert len(document["segment_tests"]) == 2
     assert all(0 <= t["p_value"] <= 1 for t in document["segment_tests"])
+
+
+# --- the command line ---------------------------------------------------------------------------
+
+REPPL_SPEC = """
+[kano]
+functional = "{attr}_functional"
+dysfunctional = "{attr}_dysfunctional"
+importance = "{attr}_importance"
+table = "standard"
+rule = "mode"
+"""
+
+
+@pytest.fixture
+def cli():
+    from csi_cli import cli as cli_module
+
+    if not any(c.name == "kano" for c in cli_module.app.registered_commands):
+        cli_module.app.command("kano")(kano_command.kano)  # until cli.py registers it
+    return cli_module.app
+
+
+def invoke(app, *args: str):
+    return CliRunner().invoke(app, ["kano", *args])
+
+
+def test_cli_json_reproduces_reppl_with_overrides_of_the_spec(cli, tmp_path):
+    spec = tmp_path / "csi.toml"
+    spec.write_text(REPPL_SPEC, encoding="utf-8")
+    args = (str(REPPL_TRANSFERS), "--spec", str(spec), "--format", "json")
+    result = invoke(cli, *args, "--rule", "aom", "--table", "pouliot")
+    assert result.exit_code == 0, result.output
+    document = json.loads(result.stdout)
+    assert document["n"] == 358 and document["table"] == "pouliot" and document["rule"] == "aom"
+    rows = pd.DataFrame(
+        [{**r["counts"], **{k: r[k] for k in ("attribute", "category", "better", "worse")}}
+         for r in document["attributes"]]
+    )  # fmt: skip
+    rows["importance"] = [r["importance"] for r in document["attributes"]]
+    rows["n"] = [sum(r["counts"].values()) for r in document["attributes"]]
+    assert_matches_reppl(rows)
+    # Without the overrides the spec's standard table applies: (2,2) and (4,4) answers turn I
+    standard = json.loads(invoke(cli, *args).stdout)
+    assert standard["table"] == "standard"
+    assert sum(r["counts"]["Q"] for r in standard["attributes"]) < sum(rows["Q"])
+
+
+def test_cli_by_segment_with_chi_square(cli, tmp_path):
+    path = write_survey(tmp_path / "kano.csv", np.random.default_rng(2))
+    result = invoke(cli, str(path), "--by", "region", "--format", "json")
+    assert result.exit_code == 0, result.output
+    document = json.loads(result.stdout)
+    assert document["by"] == "region"
+    assert {t["attribute"] for t in document["segment_tests"]} == {"delivery", "app"}
+    assert "Kano categories by region" in invoke(cli, str(path), "--by", "region").stdout
+
+
+def test_cli_unknown_answer_names_column_row_and_text(cli, tmp_path):
+    frame = pd.DataFrame(
+        {"speed_func": ["I like it", "I like it", "maybe so"], "speed_dysf": ["一般", "5", "1"]}
+    )
+    path = tmp_path / "bad.csv"
+    frame.to_csv(path, index=False)
+    result = invoke(cli, str(path), "--format", "json")
+    assert result.exit_code == 2
+    message = result.stderr if hasattr(result, "stderr") else result.output
+    assert "speed_func" in message and "row 4" in message and "maybe so" in message
+
+
+def test_cli_without_pairs_says_what_to_do(cli, tmp_path):
+    path = tmp_path / "none.csv"
+    pd.DataFrame({"overall": [1, 2, 3]}).to_csv(path, index=False)
+    result = invoke(cli, str(path))
+    assert result.exit_code == 2
+    assert "_func" in result.output

@@ -164,8 +164,13 @@ def load_checked(
 
 
 def output_format(fmt: Format | None, output: Path | None) -> str:
-    """The format asked for, else the one the output suffix names, else ``table``."""
+    """The format asked for, else the one the output suffix names, else ``table``.
+
+    Checked before the file is read, so a usage mistake costs no loading time.
+    """
     if fmt is not None:
+        if fmt.value == "xlsx" and output is None:
+            raise UsageError("--format xlsx writes a workbook: give a file with --output.")
         return fmt.value
     if output is not None:
         return SUFFIX_FORMATS.get(output.suffix.lower(), "table")

@@ -6,6 +6,7 @@ import json
 import sys
 
 from rich.table import Table as RichTable
+from rich.text import Text
 
 from csi_cli.commands import common
 from csi_cli.draft import draft_spec
@@ -64,7 +65,8 @@ def _print_problems(where: str, n: int, problems: list) -> None:
         rows = ", ".join(map(str, p.rows)) + (
             f" (+{p.count - len(p.rows)})" if p.count > len(p.rows) else ""
         )
-        table.add_row(p.severity, p.code, p.column or "", rows, p.message)
+        # Text, not markup: messages quote spec sections such as "[survey] missing".
+        table.add_row(*(Text(v) for v in (p.severity, p.code, p.column or "", rows, p.message)))
     console.print(table)
 
 

@@ -80,6 +80,13 @@ def evaluation_lookup(table: str = "standard") -> np.ndarray:
     return lookup.ravel()
 
 
+def _cells(functional: np.ndarray, dysfunctional: np.ndarray) -> np.ndarray:
+    """Position ``6·f + d`` of each answer pair in the flat evaluation table (int8)."""
+    return np.asarray(functional, dtype=np.int8) * np.int8(6) + np.asarray(
+        dysfunctional, dtype=np.int8
+    )
+
+
 def evaluate(
     functional: np.ndarray, dysfunctional: np.ndarray, table: str = "standard"
 ) -> np.ndarray:
@@ -97,15 +104,47 @@ def evaluate(
     numpy.ndarray of int8
         Indices into :data:`CATEGORIES`; ``UNANSWERED`` where either answer is blank.
     """
-    cells = np.asarray(functional, dtype=np.int8) * np.int8(6) + np.asarray(
-        dysfunctional, dtype=np.int8
+    return evaluation_lookup(table).take(_cells(functional, dysfunctional))
+
+
+def answer_pairs(functional: np.ndarray, dysfunctional: np.ndarray) -> np.ndarray:
+    """How many respondents gave each (functional, dysfunctional) answer pair, per attribute.
+
+    Every per-attribute statistic (category counts, continuous scores) is a function of these
+    36 counts, so the respondents are read once.
+
+    Parameters
+    ----------
+    functional, dysfunctional : numpy.ndarray, shape (n, k)
+        Answer codes 0..5 (0 blank).
+
+    Returns
+    -------
+    numpy.ndarray of int64, shape (k, 36)
+        Count of the pair ``(f, d)`` at position ``6·f + d``.
+    """
+    cells = _cells(np.atleast_2d(functional), np.atleast_2d(dysfunctional))
+    return np.stack([np.bincount(cells[:, j], minlength=36) for j in range(cells.shape[1])]).astype(
+        np.int64
     )
-    return evaluation_lookup(table).take(cells)
 
 
-def count_categories(categories: np.ndarray) -> np.ndarray:
-    """Counts of A, O, M, I, R, Q per attribute (column) of a respondents × attributes array."""
-    return np.stack([(categories == c).sum(axis=0) for c in range(len(CATEGORIES))], axis=-1)
+def count_categories(pairs: np.ndarray, table: str = "standard") -> np.ndarray:
+    """Counts of A, O, M, I, R, Q per attribute from its answer-pair counts.
+
+    Parameters
+    ----------
+    pairs : numpy.ndarray, shape (k, 36)
+        From :func:`answer_pairs`.
+    table : {"standard", "pouliot"}
+        Evaluation table.
+
+    Returns
+    -------
+    numpy.ndarray of int64, shape (k, 6)
+    """
+    membership = np.eye(len(CATEGORIES) + 1, dtype=np.int64)[evaluation_lookup(table)]
+    return np.asarray(pairs, dtype=np.int64) @ membership[:, : len(CATEGORIES)]
 
 
 def choose_category(counts: np.ndarray, rule: str = "mode") -> np.ndarray:
@@ -176,8 +215,19 @@ def better_worse(counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return (a + o) / base, 0.0 - (o + m) / base  # 0.0 − … keeps a Worse of 0 unsigned
 
 
-def continuous_scores(functional: np.ndarray, dysfunctional: np.ndarray) -> pd.DataFrame:
+def continuous_scores(pairs: np.ndarray) -> pd.DataFrame:
     """DuMouchel's continuous functional and dysfunctional scores per attribute.
+
+    Parameters
+    ----------
+    pairs : numpy.ndarray, shape (k, 36)
+        Answer-pair counts from :func:`answer_pairs`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``functional_mean``, ``functional_sd``, ``dysfunctional_mean``, ``dysfunctional_sd``,
+        ``quadrant``.
 
     Notes
     -----
@@ -192,13 +242,11 @@ def continuous_scores(functional: np.ndarray, dysfunctional: np.ndarray) -> pd.D
     DuMouchel, W., in Berger, C. et al. (1993). *Center for Quality of Management Journal*
     2(4), pp.20–23.
     """
-    functional = np.asarray(functional, dtype=np.intp)
-    dysfunctional = np.asarray(dysfunctional, dtype=np.intp)
-    both = (functional > 0) & (dysfunctional > 0)
-    f_scores = np.where(both, FUNCTIONAL_SCORES[functional], np.nan)
-    d_scores = np.where(both, DYSFUNCTIONAL_SCORES[dysfunctional], np.nan)
-    f_mean, f_sd = _mean_sd(f_scores)
-    d_mean, d_sd = _mean_sd(d_scores)
+    f_code, d_code = np.divmod(np.arange(36), 6)
+    both = (f_code > 0) & (d_code > 0)
+    weights = np.asarray(pairs, dtype=float)[:, both]
+    f_mean, f_sd = _weighted_mean_sd(FUNCTIONAL_SCORES[f_code[both]], weights)
+    d_mean, d_sd = _weighted_mean_sd(DYSFUNCTIONAL_SCORES[d_code[both]], weights)
     quadrant = np.select(
         [
             (f_mean >= QUADRANT_SPLIT) & (d_mean >= QUADRANT_SPLIT),
@@ -220,19 +268,22 @@ def continuous_scores(functional: np.ndarray, dysfunctional: np.ndarray) -> pd.D
     )
 
 
-def _mean_sd(scores: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Column means and sample SDs ignoring NaN; NaN where too few values."""
-    count = np.sum(np.isfinite(scores), axis=0)
-    total = np.nansum(scores, axis=0)
-    mean = np.where(count > 0, total / np.maximum(count, 1), np.nan)
-    squares = np.nansum((scores - mean) ** 2, axis=0)
-    sd = np.where(count > 1, np.sqrt(squares / np.maximum(count - 1, 1)), np.nan)
-    return mean, sd
+def _weighted_mean_sd(scores: np.ndarray, weights: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Mean and sample SD of ``scores`` repeated ``weights[i]`` times, for each row i."""
+    count = weights.sum(axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean = weights @ scores / count
+        squares = (weights * (scores - mean[:, None]) ** 2).sum(axis=1)
+        sd = np.sqrt(squares / (count - 1))
+    return mean, np.where(count > 1, sd, np.nan)
 
 
 def column_means(values: np.ndarray) -> np.ndarray:
     """Mean of each column ignoring NaN (NaN for an empty column)."""
-    return _mean_sd(np.asarray(values, dtype=float))[0]
+    values = np.asarray(values, dtype=float)
+    answered = np.isfinite(values)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(answered, values, 0.0).sum(axis=0) / answered.sum(axis=0)
 
 
 def summarize_counts(counts: np.ndarray, rule: str = "mode") -> pd.DataFrame:
@@ -343,10 +394,10 @@ def classify(
         ``attribute``, :func:`summarize_counts` columns, :func:`continuous_scores` columns,
         ``importance`` (mean) and ``action_rank``.
     """
-    counts = count_categories(evaluate(functional, dysfunctional, table))
-    frame = summarize_counts(counts, rule)
+    pairs = answer_pairs(functional, dysfunctional)
+    frame = summarize_counts(count_categories(pairs, table), rule)
     frame.insert(0, "attribute", list(attributes))
-    frame = pd.concat([frame, continuous_scores(functional, dysfunctional)], axis=1)
+    frame = pd.concat([frame, continuous_scores(pairs)], axis=1)
     frame["importance"] = (
         np.full(len(frame), np.nan) if importance is None else column_means(importance)
     )
@@ -354,7 +405,7 @@ def classify(
     return frame
 
 
-def segment_test(counts_by_segment: np.ndarray) -> tuple[float, int, float]:
+def segment_test(counts_by_segment: np.ndarray) -> tuple[float, int, float, float]:
     """Chi-square test of independence of segment and category.
 
     Parameters
@@ -364,16 +415,27 @@ def segment_test(counts_by_segment: np.ndarray) -> tuple[float, int, float]:
 
     Returns
     -------
-    (statistic, dof, p_value)
+    (statistic, dof, p_value, min_expected)
         Pearson's chi-square without continuity correction, over the segments and categories
-        that occur; NaN when fewer than two of either remain.
+        that occur, and the smallest expected count (the p-value is approximate below 5);
+        NaN when fewer than two of either remain.
+
+    References
+    ----------
+    Pearson, K. (1900); as in ``scipy.stats.chi2_contingency``. Comparing Kano category mixes
+    between groups: methods.md §5.
     """
     table = np.asarray(counts_by_segment)
     table = table[table.sum(axis=1) > 0][:, table.sum(axis=0) > 0]
     if min(table.shape) < 2:
-        return float("nan"), 0, float("nan")
+        return float("nan"), 0, float("nan"), float("nan")
     result = stats.chi2_contingency(table, correction=False)
-    return float(result.statistic), int(result.dof), float(result.pvalue)
+    return (
+        float(result.statistic),
+        int(result.dof),
+        float(result.pvalue),
+        float(result.expected_freq.min()),
+    )
 
 
 # --- the Survey-level analysis -----------------------------------------------------------------
@@ -546,7 +608,7 @@ def _continuous_table(frame: pd.DataFrame) -> Table:
 
 
 def _action_table(frame: pd.DataFrame) -> Table:
-    ranked = frame.sort_values("action_rank")
+    ranked = frame.sort_values("action_rank", ignore_index=True)
     return Table(
         title="Priorities for action",
         frame=ranked[["action_rank", "attribute", "label", "better", "worse"]].rename(
@@ -570,8 +632,11 @@ def _segment_tables(by: str, segments: pd.DataFrame, tests: pd.DataFrame) -> lis
         Table(
             title=f"Does the category mix differ by {by}?",
             frame=tests,
-            digits={"chi2": 2, "p_value": 4},
-            note="Pearson chi-square of segment × category counts (no continuity correction).",
+            digits={"chi2": 2, "p_value": 4, "min_expected": 1},
+            note=(
+                "Pearson chi-square of segment × category counts (no continuity correction); "
+                "approximate where min_expected < 5."
+            ),
             key="kano_segment_tests",
         ),
     ]
@@ -656,9 +721,17 @@ def _segment_tests(segments: pd.DataFrame, attributes: Sequence[str]) -> pd.Data
     rows = []
     for attribute in attributes:
         counts = segments.loc[segments["attribute"] == attribute, list(CATEGORIES)].to_numpy()
-        chi2, dof, p_value = segment_test(counts)
-        rows.append({"attribute": attribute, "chi2": chi2, "dof": dof, "p_value": p_value})
-    return pd.DataFrame(rows, columns=["attribute", "chi2", "dof", "p_value"])
+        chi2, dof, p_value, min_expected = segment_test(counts)
+        rows.append(
+            {
+                "attribute": attribute,
+                "chi2": chi2,
+                "dof": dof,
+                "p_value": p_value,
+                "min_expected": min_expected,
+            }
+        )
+    return pd.DataFrame(rows, columns=["attribute", "chi2", "dof", "p_value", "min_expected"])
 
 
 def _penalty_reward(survey: Survey) -> PenaltyRewardResult | None:

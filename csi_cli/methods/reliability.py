@@ -128,8 +128,8 @@ def htmt(corr: np.ndarray, model: PathModel) -> np.ndarray:
     absolute = np.abs(corr)
     block_sums = members.T @ absolute @ members
     pair_counts = np.outer(sizes, sizes)
-    within = (np.diag(block_sums) - sizes) / (sizes * (sizes - 1))
     with np.errstate(divide="ignore", invalid="ignore"):
+        within = (np.diag(block_sums) - sizes) / (sizes * (sizes - 1))
         ratio = (block_sums / pair_counts) / np.sqrt(np.outer(within, within))
     single = sizes < 2
     ratio[single, :] = np.nan

@@ -17,6 +17,7 @@ import pandas as pd
 from csi_cli.render.text import (
     column_titles,
     display_width,
+    format_headline,
     format_number,
     format_value,
     formatted_rows,
@@ -128,7 +129,7 @@ def render_html(report: Report) -> str:
 
 def _header(report: Report) -> str:
     items = "".join(
-        f"<dt>{escape(label)}</dt><dd>{escape(format_value(value))}</dd>"
+        f"<dt>{escape(label)}</dt><dd>{escape(format_headline(value))}</dd>"
         for label, value in headline_items(report)
     )
     parts = [f"<header>\n<h1>{escape(report.title)}</h1>", f'<dl class="headline">{items}</dl>']
@@ -234,9 +235,12 @@ def nice_ticks(low: float, high: float, count: int = 5) -> tuple[float, ...]:
     raw_step = (high - low) / count
     magnitude = 10 ** math.floor(math.log10(raw_step))
     step = next(m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= raw_step * 0.999)
-    first = math.floor(low / step + 1e-9) * step
-    intervals = max(1, math.ceil((high - first) / step - 1e-9))
-    return tuple(round(first + i * step, 12) for i in range(intervals + 1))
+    first, last = math.floor(low / step), math.ceil(high / step)
+    if first * step > low:  # guard against rounding in the division
+        first -= 1
+    if last * step < high:
+        last += 1
+    return tuple(k * step for k in range(first, max(last, first + 1) + 1))
 
 
 def _scale(values: Iterable[float | None], start: float, end: float) -> _Scale:

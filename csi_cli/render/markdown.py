@@ -10,7 +10,7 @@ import re
 
 from csi_cli.render.text import (
     column_titles,
-    format_value,
+    format_headline,
     formatted_rows,
     headline_items,
     is_numeric_column,
@@ -65,7 +65,7 @@ def render_markdown(report: Report) -> str:
 
 def _headline(report: Report) -> str:
     return "\n".join(
-        f"- **{escape_markdown(label)}:** {escape_markdown(format_value(value))}"
+        f"- **{escape_markdown(label)}:** {escape_markdown(format_headline(value))}"
         for label, value in headline_items(report)
     )
 

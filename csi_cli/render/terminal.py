@@ -22,7 +22,7 @@ from rich.text import Text
 from csi_cli.render.text import (
     column_titles,
     display_width,
-    format_value,
+    format_headline,
     formatted_rows,
     headline_items,
     is_numeric_column,
@@ -35,6 +35,9 @@ PLAIN_WIDTH = 80
 
 MAX_TEXT_WIDTH = 30
 """Text columns wider than this wrap instead of pushing other columns off the screen."""
+
+MAX_HEADER_WIDTH = 20
+"""Headers longer than this wrap; shorter ones stay on one line."""
 
 COLUMN_PADDING = 3
 """Columns a rich table spends on each column beyond its content (padding and separator)."""
@@ -87,7 +90,7 @@ def _headline(report: Report) -> RichTable:
     grid.add_column(style="bold", no_wrap=True)
     grid.add_column()
     for label, value in headline_items(report):
-        grid.add_row(Text(label), Text(format_value(value)))
+        grid.add_row(Text(label), Text(format_headline(value)))
     return grid
 
 
@@ -124,12 +127,12 @@ def _print_table(table: Table, console: Console) -> None:
 
 def _columns(frame: pd.DataFrame, rows: list[list[str]]) -> list[_Column]:
     """Each column's header, alignment and the width it needs: its widest cell (text capped at
-    :data:`MAX_TEXT_WIDTH`) or its longest header word."""
+    :data:`MAX_TEXT_WIDTH`) or its header (capped at :data:`MAX_HEADER_WIDTH`)."""
     columns = []
     for position, title in enumerate(column_titles(frame)):
         cells = max((display_width(row[position]) for row in rows), default=0)
-        words = max((display_width(word) for word in title.split()), default=0)
-        width = max(min(cells, MAX_TEXT_WIDTH), words)
+        header = min(display_width(title), MAX_HEADER_WIDTH)
+        width = max(min(cells, MAX_TEXT_WIDTH), header)
         columns.append(_Column(title, width, is_numeric_column(frame, position)))
     return columns
 

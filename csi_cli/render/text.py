@@ -61,7 +61,7 @@ def is_number(value: Any) -> bool:
     return isinstance(value, (int, float, np.integer, np.floating)) and not is_missing(value)
 
 
-def format_number(value: float, digits: int) -> str:
+def format_number(value: float, digits: int, *, trim: bool = False) -> str:
     """``value`` with ``digits`` decimals; a rounded zero never shows a minus sign.
 
     Parameters
@@ -69,18 +69,26 @@ def format_number(value: float, digits: int) -> str:
     value : float
         A finite number.
     digits : int
-        Decimals to show.
+        Decimals to show (at most, with ``trim``).
+    trim : bool, default False
+        Drop trailing zeros but keep one decimal: a headline figure reads as given.
 
     Returns
     -------
     str
-        E.g. ``format_number(-0.0004, 3) == "0.000"``.
+        E.g. ``format_number(-0.0004, 3) == "0.000"``,
+        ``format_number(70.1, 3, trim=True) == "70.1"``.
     """
     text = f"{value:.{digits}f}"
-    return text[1:] if text.startswith("-") and float(text) == 0 else text
+    if text.startswith("-") and float(text) == 0:
+        text = text[1:]
+    if trim and "." in text:
+        whole, decimals = text.split(".")
+        text = f"{whole}.{decimals.rstrip('0') or '0'}"
+    return text
 
 
-def format_value(value: Any, digits: int = DEFAULT_DIGITS) -> str:
+def format_value(value: Any, digits: int = DEFAULT_DIGITS, *, trim: bool = False) -> str:
     """The text of one value as people read it.
 
     Parameters
@@ -89,6 +97,8 @@ def format_value(value: Any, digits: int = DEFAULT_DIGITS) -> str:
         A string, number, boolean, missing value, sequence or mapping.
     digits : int, default 3
         Decimals of floats (integers are shown whole).
+    trim : bool, default False
+        Drop trailing zeros of floats (see :func:`format_number`).
 
     Returns
     -------
@@ -103,12 +113,33 @@ def format_value(value: Any, digits: int = DEFAULT_DIGITS) -> str:
     if isinstance(value, (int, np.integer)):
         return str(int(value))
     if isinstance(value, (float, np.floating)):
-        return format_number(float(value), digits)
+        return format_number(float(value), digits, trim=trim)
     if isinstance(value, Mapping):
-        return "; ".join(f"{key}: {format_value(item, digits)}" for key, item in value.items())
+        return "; ".join(
+            f"{key}: {format_value(item, digits, trim=trim)}" for key, item in value.items()
+        )
     if isinstance(value, (list, tuple, np.ndarray)):
-        return ", ".join(format_value(item, digits) for item in value)
+        return ", ".join(format_value(item, digits, trim=trim) for item in value)
     return str(value)
+
+
+def format_headline(value: Any) -> str:
+    """A summary or settings value: floats with at most 3 decimals, trailing zeros dropped.
+
+    Summary items carry no digits of their own, so they are shown as given, only cut at
+    :data:`DEFAULT_DIGITS` decimals.
+
+    Parameters
+    ----------
+    value : Any
+        A value of ``Report.summary`` or ``Report.settings``.
+
+    Returns
+    -------
+    str
+        E.g. ``format_headline((70.1, 72.3)) == "70.1, 72.3"``.
+    """
+    return format_value(value, DEFAULT_DIGITS, trim=True)
 
 
 def visible_frame(table: Table) -> pd.DataFrame:
@@ -239,4 +270,4 @@ def setting_items(report: Report) -> list[tuple[str, str]]:
     list of (str, str)
         One item per setting, in the report's order.
     """
-    return [(str(name), format_value(value)) for name, value in report.settings.items()]
+    return [(str(name), format_headline(value)) for name, value in report.settings.items()]
