@@ -431,7 +431,7 @@ def _filled(cell: Any) -> bool:
 def _clean_header(raw: Sequence[Any]) -> tuple[list[str], list[tuple[str, tuple[str, ...]]]]:
     """Strip names, name blank ones ``column_N`` (trailing blanks dropped), and make duplicates
     unique as ``name (2)``, reporting them."""
-    names = [str(c).strip() if _filled(c) else "" for c in raw]
+    names = [_header_text(c) if _filled(c) else "" for c in raw]
     while names and names[-1] == "":
         names.pop()
     names = [n or f"column_{i + 1}" for i, n in enumerate(names)]
@@ -444,6 +444,13 @@ def _clean_header(raw: Sequence[Any]) -> tuple[list[str], list[tuple[str, tuple[
         unique.append(new)
     duplicates = [(name, tuple(c)) for name, c in seen.items() if len(c) > 1]
     return unique, duplicates
+
+
+def _header_text(cell: Any) -> str:
+    """A header cell as Excel shows it: the number 3 (read as 3.0) is "3"."""
+    if isinstance(cell, float) and not isinstance(cell, bool):
+        return _format_number(cell)
+    return str(cell).strip()
 
 
 def _read_parquet(path: Path) -> tuple[pd.DataFrame, Source]:

@@ -14,7 +14,6 @@ from hypothesis import strategies as st
 from scipy import stats
 from typer.testing import CliRunner
 
-from csi_cli.commands import kano as kano_command
 from csi_cli.methods import kano
 from csi_cli.methods.kano_answers import parse_answers
 from csi_cli.options import RunOptions
@@ -181,9 +180,8 @@ def test_reppl_storage_cohorts_match_the_studys_own_evaluation(cohort):
     )
     result = kano.classify(functional, dysfunctional, attributes, table="pouliot", rule="aom")
     for j, attribute in enumerate(attributes):
-        expected = pd.Series(
-            [reppl_evaluation(f, d) for f, d in zip(functional[:, j], dysfunctional[:, j])]
-        ).value_counts()
+        pairs = zip(functional[:, j], dysfunctional[:, j], strict=True)
+        expected = pd.Series([reppl_evaluation(f, d) for f, d in pairs]).value_counts()
         row = result.iloc[j]
         assert [row[c] for c in "AOMIRQ"] == [expected.get(c, 0) for c in "AOMIRQ"], attribute
         assert row["n"] == len(frame)
@@ -457,8 +455,6 @@ rule = "mode"
 def cli():
     from csi_cli import cli as cli_module
 
-    if not any(c.name == "kano" for c in cli_module.app.registered_commands):
-        cli_module.app.command("kano")(kano_command.kano)  # until cli.py registers it
     return cli_module.app
 
 

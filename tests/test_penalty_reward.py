@@ -76,6 +76,8 @@ def test_coefficients_and_cis_match_the_normal_equations():
     np.testing.assert_allclose(effects["reward"], beta[2::2], rtol=1e-9)
     np.testing.assert_allclose(effects["penalty_ci_low"], low[1::2], rtol=1e-9)
     np.testing.assert_allclose(effects["reward_ci_high"], high[2::2], rtol=1e-9)
+    penalty, reward = np.abs(beta[1::2]), np.abs(beta[2::2])
+    np.testing.assert_allclose(effects["asymmetry"], (reward - penalty) / (reward + penalty))
     assert result.n_used == keep.sum()
     assert effects["n_low"].tolist() == dummies[:, 0::2].sum(axis=0).tolist()
 

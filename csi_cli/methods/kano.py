@@ -21,6 +21,7 @@ from csi_cli.methods.kano_answers import parse_answers
 from csi_cli.methods.penalty_reward import PenaltyRewardResult, penalty_reward
 from csi_cli.options import RunOptions
 from csi_cli.results import Chart, Table, plain, records
+from csi_cli.survey import infer_scale
 
 if TYPE_CHECKING:
     from csi_cli.survey import Survey
@@ -519,6 +520,7 @@ def _attribute_records(frame: pd.DataFrame) -> list[dict[str, Any]]:
             {
                 "attribute": row["attribute"],
                 "category": row["category"] or None,
+                "category_name": CATEGORY_NAMES.get(row["category"]),
                 "label": row["label"] or None,
                 "n": row["n"],
                 "counts": {c: row[c] for c in CATEGORIES},
@@ -740,5 +742,5 @@ def _penalty_reward(survey: Survey) -> PenaltyRewardResult | None:
         return None
     overall = survey.numeric(survey.layout.overall)
     performance = survey.ratings([p.performance for p in pairs])
-    scale = survey.spec.survey.scale
+    scale = infer_scale(performance.ravel())
     return penalty_reward(overall, performance, [p.attribute for p in pairs], scale)

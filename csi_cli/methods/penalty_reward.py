@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-import statsmodels.api as sm
+from statsmodels.regression.linear_model import OLS
 
 from csi_cli.errors import ModelError
 from csi_cli.results import Chart, Table, records
@@ -81,7 +81,7 @@ def penalty_reward(
     overall satisfaction when attribute j performs low rather than middling, the reward r_j when
     it performs high. 95% CIs from the OLS t distribution. Class: basic when only the penalty
     is significant (CI below 0), excitement when only the reward is (CI above 0), performance
-    when both are, unclear otherwise. Impact asymmetry ``(r − |p|) / (r + |p|)`` (Mikulić &
+    when both are, unclear otherwise. Impact asymmetry ``(|r| − |p|) / (|r| + |p|)`` (Mikulić &
     Prebežac 2008) ranges from −1 (purely a penalty) to 1 (purely a reward).
 
     References
@@ -108,7 +108,8 @@ def penalty_reward(
             f"rating than its {len(usable) + 1} coefficients; only {complete.sum()} have them. "
             "Collect more answers or drop attributes' performance columns."
         )
-    fit = sm.OLS(overall[complete], sm.add_constant(design[usable], has_constant="add")).fit()
+    regressors = design[usable].assign(const=1.0)[["const", *usable]]
+    fit = OLS(overall[complete], regressors).fit()
     return PenaltyRewardResult(
         n_used=int(complete.sum()),
         scale=(float(scale[0]), float(scale[1])),
@@ -154,8 +155,8 @@ def _effects(
         }
     )
     frame["class"] = factor_class(frame["penalty_ci_high"] < 0, frame["reward_ci_low"] > 0)
-    size = frame["reward"].abs() + frame["penalty"].abs()
-    frame["asymmetry"] = (frame["reward"] - frame["penalty"].abs()) / size.where(size > 0)
+    reward, penalty = frame["reward"].abs(), frame["penalty"].abs()
+    frame["asymmetry"] = (reward - penalty) / (reward + penalty).where(reward + penalty > 0)
     return frame
 
 

@@ -28,7 +28,7 @@ from csi_cli.render.text import (
 )
 from csi_cli.results import Chart, Report, Section, Table
 
-CHART_WIDTH = 560
+CHART_WIDTH = 480
 """Width of every chart's SVG coordinate system (the chart scales to the page)."""
 
 CHAR_WIDTH = 6.5
@@ -63,7 +63,8 @@ th, td { padding: .3rem .6rem; border-bottom: 1px solid var(--rule); text-align:
 thead th { background: var(--head); border-bottom: 2px solid #bdbdbd; }
 .num { text-align: right; white-space: nowrap; }
 .note { color: var(--muted); font-size: .875rem; margin: .25rem 0 1rem; }
-figure { margin: .5rem 0 1rem; max-width: 40rem; }
+figure { margin: .5rem 0 1rem; max-width: 36rem; }
+figcaption { color: var(--muted); font-size: .875rem; }
 figure svg { display: block; width: 100%; height: auto; }
 svg text { font-size: 12px; fill: var(--ink); }
 svg .tick { fill: var(--muted); font-size: 11px; }
@@ -230,7 +231,7 @@ def nice_ticks(low: float, high: float, count: int = 5) -> tuple[float, ...]:
     tuple of float
         At least two ticks, the first ≤ ``low`` and the last ≥ ``high``.
     """
-    if high <= low:
+    if not high - low > 1e-9 * max(abs(low), abs(high), 1e-300):  # a single value
         low, high = low - 1, high + 1
     raw_step = (high - low) / count
     magnitude = 10 ** math.floor(math.log10(raw_step))

@@ -15,7 +15,6 @@ from dataclasses import dataclass
 import pandas as pd
 from rich import box
 from rich.console import Console
-from rich.padding import Padding
 from rich.table import Table as RichTable
 from rich.text import Text
 
@@ -75,14 +74,14 @@ def render_plain(report: Report, width: int = PLAIN_WIDTH) -> str:
     Returns
     -------
     str
-        The text, ending in a newline.
+        The text without trailing spaces, ending in a newline.
     """
     buffer = io.StringIO()
     console = Console(
         file=buffer, width=width, force_terminal=False, color_system=None, emoji=False
     )
     render_terminal(report, console)
-    return buffer.getvalue()
+    return "".join(line.rstrip() + "\n" for line in buffer.getvalue().splitlines())
 
 
 def _headline(report: Report) -> RichTable:
@@ -122,7 +121,7 @@ def _print_table(table: Table, console: Console) -> None:
         title = table.title if number == 0 else f"{table.title} (continued)"
         console.print(_rich_table(title, columns, rows, group))
     if table.note:
-        console.print(Padding(Text(table.note, style="dim"), (0, 0, 0, 1)))
+        console.print(Text(table.note, style="dim"))
 
 
 def _columns(frame: pd.DataFrame, rows: list[list[str]]) -> list[_Column]:
@@ -159,7 +158,11 @@ def _rich_table(
     title: str, columns: list[_Column], rows: list[list[str]], group: list[int]
 ) -> RichTable:
     table = RichTable(
-        title=Text(title, style="bold"), title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False
+        title=Text(title, style="bold"),
+        title_justify="left",
+        box=box.SIMPLE_HEAD,
+        show_edge=False,
+        pad_edge=False,
     )
     for position in group:
         column = columns[position]

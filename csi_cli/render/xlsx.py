@@ -24,6 +24,7 @@ from csi_cli.render.html import COLOURS
 from csi_cli.render.text import (
     column_titles,
     display_width,
+    format_headline,
     format_value,
     formatted_rows,
     headline_items,
@@ -123,6 +124,7 @@ class _Styles:
         )
         self.note = workbook.add_format({"italic": True, "font_color": "#595959"})
         self.alert = workbook.add_format({"bold": True, "font_color": "#B03A00"})
+        self.headline = workbook.add_format({"num_format": "0.0##"})
         self._numbers: dict[int, Format] = {}
 
     def number(self, digits: int) -> Format:
@@ -134,17 +136,24 @@ class _Styles:
 
 
 def _write_value(
-    sheet: Worksheet, cell: tuple[int, int], value: Any, digits: int, styles: _Styles
+    sheet: Worksheet, cell: tuple[int, int], value: Any, digits: int | None, styles: _Styles
 ) -> None:
-    """One cell: numbers as numbers, booleans as booleans, missing as blank, the rest as text."""
+    """One cell: numbers as numbers, booleans as booleans, missing as blank, the rest as text.
+
+    ``digits`` None marks a summary or settings value, shown as :func:`format_headline` does.
+    """
     row, column = cell
     if is_missing(value):
         sheet.write_blank(row, column, None)
-    elif isinstance(value, bool):
-        sheet.write_boolean(row, column, value)
+    elif isinstance(value, (bool, np.bool_)):
+        sheet.write_boolean(row, column, bool(value))
+    elif isinstance(value, (int, np.integer)):
+        sheet.write_number(row, column, int(value), styles.number(0))
     elif is_number(value):
-        shown = 0 if isinstance(value, (int, np.integer)) else digits
-        sheet.write_number(row, column, float(value), styles.number(shown))
+        number_format = styles.headline if digits is None else styles.number(digits)
+        sheet.write_number(row, column, float(value), number_format)
+    elif digits is None:
+        sheet.write_string(row, column, format_headline(value))
     else:
         sheet.write_string(row, column, format_value(value, digits))
 
@@ -166,7 +175,7 @@ def _summary_sheet(sheet: Worksheet, report: Report, styles: _Styles) -> None:
     row = 2
     for label, value in items:
         sheet.write_string(row, 0, label, styles.bold)
-        _write_value(sheet, (row, 1), value, 3, styles)
+        _write_value(sheet, (row, 1), value, None, styles)
         row += 1
     if report.notes:
         row += 1
@@ -175,7 +184,7 @@ def _summary_sheet(sheet: Worksheet, report: Report, styles: _Styles) -> None:
             sheet.write_string(row + offset, 0, note, styles.alert)
     widths: dict[int, int] = {}
     for label, value in items:
-        _widen(widths, 0, [label, format_value(value)])
+        _widen(widths, 0, [label, format_headline(value)])
     _fit_columns(sheet, widths)
 
 
@@ -186,8 +195,8 @@ def _settings_sheet(sheet: Worksheet, report: Report, styles: _Styles) -> None:
     widths = {0: display_width("Setting"), 1: display_width("Value")}
     for row, (name, value) in enumerate(report.settings.items(), start=1):
         sheet.write_string(row, 0, str(name))
-        _write_value(sheet, (row, 1), value, 3, styles)
-        _widen(widths, 0, [str(name), format_value(value)])
+        _write_value(sheet, (row, 1), value, None, styles)
+        _widen(widths, 0, [str(name), format_headline(value)])
     _fit_columns(sheet, widths)
 
 

@@ -1,0 +1,141 @@
+"""The history of headline figures, one row per reported period, in a SQLite file.
+
+``csi report --history history.sqlite`` records the period it reports on (re-running a period
+replaces its row, never adds a second one) and shows the last :data:`TREND_PERIODS` recorded
+periods up to it as a trend. This is the only core module that touches a file: SQLite makes
+every change one atomic transaction, and a concurrent run waits for the other's lock.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+from collections.abc import Iterator
+from contextlib import closing, contextmanager
+from dataclasses import astuple, dataclass, fields
+from pathlib import Path
+
+import pandas as pd
+
+from csi_cli.errors import UsageError
+from csi_cli.report import PeriodReport
+from csi_cli.results import plain
+from csi_cli.survey import safe_text
+
+TREND_PERIODS = 12
+LOCK_TIMEOUT_SECONDS = 30.0
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS periods (
+    period TEXT PRIMARY KEY,
+    first_day TEXT NOT NULL,
+    last_day TEXT NOT NULL,
+    n INTEGER NOT NULL,
+    csi REAL,
+    csi_ci_low REAL,
+    csi_ci_high REAL,
+    nps REAL,
+    alerts INTEGER NOT NULL,
+    source TEXT NOT NULL
+)
+"""
+TREND_COLUMNS = ("period", "n", "csi", "csi_ci_low", "csi_ci_high", "nps", "alerts")
+
+
+@dataclass(frozen=True)
+class Entry:
+    """The headline figures of one period (NaN or None where the file has no CSI or NPS)."""
+
+    period: str
+    first_day: str
+    last_day: str
+    n: int
+    csi: float | None
+    csi_ci_low: float | None
+    csi_ci_high: float | None
+    nps: float | None
+    alerts: int
+    source: str
+
+
+def entry(report: PeriodReport) -> Entry:
+    """The headline figures of a report's current period: CSI with its CI, NPS, alerts."""
+    assert report.period is not None
+    headline = report.headline or {}
+    nps_result = report.result("nps")
+    return Entry(
+        *plain(
+            [
+                report.period.label,
+                str(report.period.first),
+                str(report.period.last),
+                report.n,
+                headline.get("value"),
+                headline.get("ci_low"),
+                headline.get("ci_high"),
+                None if nps_result is None else nps_result.summary.nps,
+                len(report.alerts),
+                report.source,
+            ]
+        )
+    )
+
+
+def record(path: Path, row: Entry) -> None:
+    """Insert or replace the row of ``row.period`` (an upsert keyed by the period label).
+
+    Raises
+    ------
+    UsageError
+        The file cannot be created or written, or is not a csi history.
+    """
+    names = [f.name for f in fields(Entry)]
+    updates = ", ".join(f"{name} = excluded.{name}" for name in names[1:])
+    statement = (
+        f"INSERT INTO periods ({', '.join(names)}) VALUES ({', '.join('?' * len(names))}) "
+        f"ON CONFLICT(period) DO UPDATE SET {updates}"
+    )
+    with _database(path) as connection:
+        connection.execute(statement, astuple(row))
+
+
+def trend(path: Path, until: dt.date, limit: int = TREND_PERIODS) -> pd.DataFrame:
+    """The last ``limit`` recorded periods that start on or before ``until``, oldest first.
+
+    Returns
+    -------
+    DataFrame
+        Columns :data:`TREND_COLUMNS`; CSI and NPS are NaN where a period had none.
+    """
+    query = (
+        f"SELECT {', '.join(TREND_COLUMNS)} FROM periods WHERE first_day <= ? "
+        "ORDER BY first_day DESC, last_day DESC LIMIT ?"
+    )
+    with _database(path) as connection:
+        rows = connection.execute(query, (str(until), limit)).fetchall()
+    frame = pd.DataFrame(rows[::-1], columns=list(TREND_COLUMNS))
+    return frame.astype({c: float for c in ("csi", "csi_ci_low", "csi_ci_high", "nps")})
+
+
+@contextmanager
+def _database(path: Path) -> Iterator[sqlite3.Connection]:
+    """An open history with its table, inside one transaction (committed on success)."""
+    name = safe_text(path)
+    if not path.parent.is_dir():
+        raise UsageError(f"--history {name}: the folder {safe_text(path.parent)} does not exist.")
+    try:
+        with closing(sqlite3.connect(path, timeout=LOCK_TIMEOUT_SECONDS)) as connection:
+            connection.execute(_SCHEMA)
+            columns = [row[1] for row in connection.execute("PRAGMA table_info(periods)")]
+            if columns != [f.name for f in fields(Entry)]:
+                raise UsageError(
+                    f"--history {name} holds a table 'periods' that csi did not write. "
+                    "Give another file."
+                )
+            with connection:
+                yield connection
+    except sqlite3.DatabaseError as error:
+        raise UsageError(
+            f"--history {name} cannot be used as a csi history ({error}). Give a new file in a "
+            "folder you can write to, or the file an earlier `csi report --history` wrote."
+        ) from None
