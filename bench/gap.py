@@ -42,7 +42,8 @@ def survey_arrays(n: int, seed: int = 1) -> tuple[np.ndarray, np.ndarray]:
     shifts = np.linspace(-1.0, 0.5, 22)
     perception = np.clip(np.round(expectation + shifts + rng.standard_normal((n, 22))), 1, 7)
     expectation[rng.random((n, 22)) < 0.02] = np.nan
-    return expectation, perception
+    # Fortran order: each item contiguous, as gap.survey_inputs reads a survey.
+    return np.asfortranarray(expectation), np.asfortranarray(perception)
 
 
 def scipy_per_item(expectation: np.ndarray, perception: np.ndarray) -> None:

@@ -81,6 +81,18 @@ def entry(report: PeriodReport) -> Entry:
     )
 
 
+def check(path: Path) -> None:
+    """Create the history, or check an existing one, before a long run uses it.
+
+    Raises
+    ------
+    UsageError
+        As :func:`record`.
+    """
+    with _database(path):
+        pass
+
+
 def record(path: Path, row: Entry) -> None:
     """Insert or replace the row of ``row.period`` (an upsert keyed by the period label).
 

@@ -122,6 +122,7 @@ def _general(survey: Survey) -> list[Problem]:
                 "general",
                 f"{len(copies)} columns are named '{safe_text(name)}'. Rename them in the file so "
                 "each name is unique (csi read them as " + ", ".join(copies) + ").",
+                column=name,
             )
         )
     for missing in survey.layout.missing:
@@ -132,6 +133,7 @@ def _general(survey: Survey) -> list[Problem]:
                 "general",
                 f"{missing.where} names column '{safe_text(missing.column)}', which the file does "
                 "not have. Correct the spec or the file's header.",
+                column=missing.column,
             )
         )
     if survey.layout.id is not None and survey.n:

@@ -14,11 +14,11 @@ import typer
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import stats
+from statsmodels.stats.multitest import multipletests
 from statsmodels.stats.weightstats import ttest_ind as sm_ttest_ind
 from typer.testing import CliRunner
 
-from csi_cli.commands import analyze as analyze_command
-from csi_cli.commands import gap as gap_command
+from csi_cli import cli
 from csi_cli.errors import UsageError
 from csi_cli.layout import SERVQUAL22
 from csi_cli.methods import gap
@@ -141,6 +141,12 @@ def test_holm_and_bh_agree_with_the_published_procedures():
     p = np.array([0.01, 0.04, 0.03, 0.005, 0.5, 0.02])
     np.testing.assert_allclose(adjust_pvalues(p, "holm"), holm_by_hand(p), rtol=1e-12)
     np.testing.assert_allclose(adjust_pvalues(p, "bh"), bh_by_hand(p), rtol=1e-12)
+
+
+@pytest.mark.parametrize(("ours", "theirs"), [("holm", "holm"), ("bh", "fdr_bh")])
+def test_adjustment_equals_statsmodels(ours, theirs):
+    p = np.random.default_rng(7).uniform(0, 0.2, 40)
+    np.testing.assert_allclose(adjust_pvalues(p, ours), multipletests(p, method=theirs)[1])
 
 
 def test_adjustment_ignores_missing_pvalues():
@@ -379,11 +385,8 @@ def test_bh_adjustment_is_applied_on_request(survey_file):
 
 
 def cli_app() -> typer.Typer:
-    """The gap command in a Typer app of its own (cli.py registers it the same way)."""
-    app = typer.Typer()
-    app.command("gap")(gap_command.gap)
-    app.command("analyze")(analyze_command.analyze)
-    return app
+    """The ``csi`` application."""
+    return cli.app
 
 
 def test_csi_gap_json_has_the_keys_of_the_spec(survey_file):

@@ -106,7 +106,15 @@ def test_spec_blocks_glob_and_list_and_missing():
 
 
 def test_kano_pairs():
-    columns = ["fast_func", "fast_dysf", "fast_imp", "送货快_func", "送货快_dysf", "lonely_func", "x"]
+    columns = [
+        "fast_func",
+        "fast_dysf",
+        "fast_imp",
+        "送货快_func",
+        "送货快_dysf",
+        "lonely_func",
+        "x",
+    ]
     layout = _layout(columns)
     assert layout.kano == (
         KanoPair("fast", "fast_func", "fast_dysf", importance="fast_imp"),
@@ -121,7 +129,18 @@ def test_kano_spec_patterns():
 
 
 def test_gap_items_natural_order_and_levels():
-    columns = ["Q10_E", "Q10_P", "Q2_E", "Q2_P", "Q2_MIN", "Q2_DES", "Q2_I", "Q3_E", "服务_E", "服务_P"]
+    columns = [
+        "Q10_E",
+        "Q10_P",
+        "Q2_E",
+        "Q2_P",
+        "Q2_MIN",
+        "Q2_DES",
+        "Q2_I",
+        "Q3_E",
+        "服务_E",
+        "服务_P",
+    ]
     layout = _layout(columns)
     assert layout.gap == (
         GapItem("Q2", "Q2_E", "Q2_P", minimum="Q2_MIN", desired="Q2_DES", importance="Q2_I"),

@@ -95,14 +95,6 @@ def test_a_folder_without_permission_is_a_usage_error(
     assert not target.exists()
 
 
-@pytest.mark.skipif(os.name != "posix" or os.geteuid() == 0, reason="root ignores permissions")
-def test_a_read_only_folder_is_a_usage_error(tmp_path: Path) -> None:
-    folder = tmp_path / "read-only"
-    folder.mkdir(mode=0o500)
-    with pytest.raises(UsageError, match="Permission denied"):
-        write_text_atomic(folder / "report.html", "x")
-
-
 @pytest.mark.skipif(os.name != "posix", reason="POSIX permissions")
 def test_a_new_file_gets_the_usual_permissions_and_a_replaced_one_keeps_its_own(
     tmp_path: Path, existing: Path

@@ -573,3 +573,18 @@ def test_plain_table_shows_missing_values_and_booleans(report: Report) -> None:
     assert MISSING in text
     assert "yes" in text
     assert "满意度" in text
+
+
+# --- edge cases -------------------------------------------------------------------------------
+
+
+def test_every_format_renders_empty_tables_and_an_empty_report() -> None:
+    empty = pd.DataFrame({"item": pd.Series(dtype=object), "gap": pd.Series(dtype=float)})
+    tables = (
+        Table("No rows", empty, chart=Chart("bar", "item", ("gap",))),
+        Table("No columns", pd.DataFrame()),
+    )
+    with_tables = Report("t", "s.csv", 0, (HandMadeResult("gap", "Gaps", {"n": 0}, tables),))
+    for report in (with_tables, Report("Nothing", "s.csv", 0, ())):
+        for fmt in FORMATS:
+            assert render(report, fmt), (report.title, fmt)

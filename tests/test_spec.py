@@ -77,7 +77,11 @@ def test_contract_example(tmp_path):
     assert dict(c.blocks) == {"IMAG": "IMAG*", "SAT": ("SAT1", "SAT2", "SAT3")}
     assert dict(c.paths) == {"SAT": ("IMAG", "QUAL", "VAL")}
     k = spec.kano
-    assert (k.functional, k.dysfunctional, k.importance) == ("{attr}_func", "{attr}_dysf", "{attr}_imp")
+    assert (k.functional, k.dysfunctional, k.importance) == (
+        "{attr}_func",
+        "{attr}_dysf",
+        "{attr}_imp",
+    )
     assert (k.table, k.rule) == ("standard", "mode")
     assert dict(k.answers) == {"非常喜欢": 1}
     g = spec.gap
@@ -215,9 +219,7 @@ _VALUES = st.one_of(
 @given(
     st.dictionaries(
         st.sampled_from(["survey", "csi", "kano", "gap"]),
-        st.dictionaries(
-            _KEYS, _VALUES | st.dictionaries(_KEYS, _VALUES, max_size=3), max_size=4
-        ),
+        st.dictionaries(_KEYS, _VALUES | st.dictionaries(_KEYS, _VALUES, max_size=3), max_size=4),
         max_size=3,
     )
 )

@@ -3,6 +3,7 @@ and delimiter sniffing, parquet; title rows; Chinese text; the input is never mo
 
 from __future__ import annotations
 
+import contextlib
 import os
 import tempfile
 from pathlib import Path
@@ -94,7 +95,8 @@ def test_blank_lines_keep_file_row_numbers(tmp_path):
 def test_header_cell_with_line_break(tmp_path):
     # Alt+Enter in an Excel header is common in exported questionnaires.
     path = tmp_path / "ml.csv"
-    path.write_text('标题\r\n\r\nid,"Q1\r\n满意度",SAT1\r\nA,1,2\r\n\r\nB,3,4\r\n', encoding="utf-8")
+    text = '标题\r\n\r\nid,"Q1\r\n满意度",SAT1\r\nA,1,2\r\n\r\nB,3,4\r\n'
+    path.write_text(text, encoding="utf-8")
     survey = load(path)
     assert list(survey.frame.columns) == ["id", "Q1\r\n满意度", "SAT1"]
     assert survey.source.header_row == 3
@@ -130,7 +132,9 @@ def test_xlsx_first_sheet_by_default(tmp_path):
 def test_xlsx_sheet_by_name(tmp_path):
     other_header = ["SAT1", "SAT2", "备注"]
     other_rows = [[1, 2, "好"], [3, 4, "差"]]
-    path = write_xlsx(tmp_path / "s.xlsx", {"First": (HEADER, ROWS), "第二": (other_header, other_rows)})
+    path = write_xlsx(
+        tmp_path / "s.xlsx", {"First": (HEADER, ROWS), "第二": (other_header, other_rows)}
+    )
     survey = load(path, sheet="第二")
     assert survey.source.sheet == "第二"
     _assert_same_table(survey, other_header, other_rows)
@@ -260,7 +264,16 @@ def test_input_is_never_modified(tmp_path, kind):
 
 def test_labels_and_text_numbers_parse():
     values = pd.Series(
-        ["1 - Not at all important", "7 = Extremely important", "５", " 3 ", "4.5", "10分", None, ""],
+        [
+            "1 - Not at all important",
+            "7 = Extremely important",
+            "５",
+            " 3 ",
+            "4.5",
+            "10分",
+            None,
+            "",
+        ],
         dtype=object,
     )
     numbers, bad = parse_numbers(values)
@@ -322,12 +335,12 @@ def test_arbitrary_headers_come_back_unchanged(header, kind):
 
 
 @settings(max_examples=30, deadline=None)
-@given(content=st.binary(min_size=1, max_size=400), suffix=st.sampled_from([".csv", ".xlsx", ".tsv"]))
+@given(
+    content=st.binary(min_size=1, max_size=400), suffix=st.sampled_from([".csv", ".xlsx", ".tsv"])
+)
 def test_arbitrary_bytes_raise_only_input_error(content, suffix):
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / f"f{suffix}"
         path.write_bytes(content)
-        try:
+        with contextlib.suppress(InputError):  # anything else fails the test
             load(path)
-        except InputError:
-            pass

@@ -43,7 +43,10 @@ SUFFIX_FORMATS = {
 }
 
 FileArg = Annotated[
-    Path, typer.Argument(help="Survey file: .xlsx, .csv, .tsv or .parquet.", show_default=False)
+    Path,
+    typer.Argument(
+        metavar="FILE", help="Survey file: .xlsx, .csv, .tsv or .parquet.", show_default=False
+    ),
 ]
 SpecOpt = Annotated[Path | None, typer.Option("--spec", help="Survey spec (TOML); see `csi init`.")]
 SheetOpt = Annotated[str | None, typer.Option("--sheet", help="Sheet name (xlsx).")]
@@ -231,19 +234,24 @@ def build_report(
 
 
 def emit(report: Report, fmt: str, output: Path | None) -> None:
-    """Render ``report`` and write it to ``output`` atomically, or to stdout."""
+    """Render ``report`` and write it to ``output`` atomically, or to stdout.
+
+    The ``table`` format goes through rich on a terminal, and as plain 80-column text (no
+    escape codes) to a pipe or a file.
+    """
     from csi_cli.output import write_bytes_atomic, write_text_atomic
     from csi_cli.render import render
 
     if output is None:
         if fmt == "xlsx":
             raise UsageError("--format xlsx writes a workbook: give a file with --output.")
-        if fmt == "table":
+        if fmt == "table" and stdout_is_terminal():
             from csi_cli.render.terminal import render_terminal
 
-            render_terminal(report, stdout_console())
+            render_terminal(report, Console(highlight=False))
             return
-        sys.stdout.write(_as_text(render(report, fmt)))
+        rendered = render(report, fmt)
+        sys.stdout.write(rendered.decode("utf-8") if isinstance(rendered, bytes) else rendered)
         return
     rendered = render(report, fmt)
     if isinstance(rendered, bytes):
@@ -252,19 +260,16 @@ def emit(report: Report, fmt: str, output: Path | None) -> None:
         write_text_atomic(output, rendered)
 
 
-def _as_text(rendered: str | bytes) -> str:
-    return rendered.decode("utf-8") if isinstance(rendered, bytes) else rendered
+def stdout_is_terminal() -> bool:
+    """True when results go to an interactive terminal that handles escape codes."""
+    return sys.stdout.isatty() and os.environ.get("TERM") != "dumb"
 
 
 def stdout_console() -> Console:
-    """The console for results: stdout; plain text (no colour or escapes) unless a terminal."""
-    plain_text = not sys.stdout.isatty() or os.environ.get("TERM") == "dumb"
-    return Console(
-        highlight=False,
-        no_color=plain_text or "NO_COLOR" in os.environ,
-        color_system=None if plain_text else "auto",
-        width=120 if plain_text else None,
-    )
+    """A console for results on stdout: plain text (no colour or escapes) unless a terminal."""
+    if stdout_is_terminal():
+        return Console(highlight=False)
+    return Console(highlight=False, no_color=True, color_system=None, width=100)
 
 
 def warn(problems: Sequence[Problem]) -> None:

@@ -69,16 +69,18 @@ def paired_gaps(
     decisions. *J. Marketing Research* 17(4), 460–469.
     Cohen, J. (1988). *Statistical Power Analysis for the Behavioral Sciences*, 2nd ed.
     """
-    e = np.asarray(expectation, dtype=float)
-    p = np.asarray(perception, dtype=float)
+    # Work on items × respondents views: contiguous rows when the caller passes F-ordered
+    # arrays (as survey_inputs does), so every reduction runs along memory.
+    e = np.asarray(expectation, dtype=float).T
+    p = np.asarray(perception, dtype=float).T
     g = p - e
-    answered = ~np.isnan(g)
-    n = np.count_nonzero(answered, axis=0)
+    answered = g == g  # False where either rating is NaN
+    n = np.count_nonzero(answered, axis=1)
     with np.errstate(invalid="ignore", divide="ignore"):
-        mean_e = np.where(answered, e, 0.0).sum(axis=0) / n
-        mean_p = np.where(answered, p, 0.0).sum(axis=0) / n
-        gap = mean_p - mean_e
-        sd = np.sqrt((np.where(answered, g - gap, 0.0) ** 2).sum(axis=0) / (n - 1))
+        gap = np.where(answered, g, 0.0).sum(axis=1) / n
+        mean_e = np.where(answered, e, 0.0).sum(axis=1) / n
+        centred = np.where(answered, g - gap[:, None], 0.0)
+        sd = np.sqrt(np.einsum("ij,ij->i", centred, centred) / (n - 1))
         se = sd / np.sqrt(n)
         t = gap / se
         half_width = stats.t.ppf(0.5 + CONFIDENCE / 2, n - 1) * se
@@ -88,14 +90,14 @@ def paired_gaps(
                 label: list(names),
                 "n": n,
                 "expectation": mean_e,
-                "perception": mean_p,
+                "perception": mean_e + gap,
                 "gap": gap,
                 "sd": sd,
                 "ci_low": gap - half_width,
                 "ci_high": gap + half_width,
                 "t": t,
                 "p_value": 2 * stats.t.sf(np.abs(t), n - 1),
-                "p_wilcoxon": signed_rank_pvalues(g),
+                "p_wilcoxon": signed_rank_pvalues(g.T),
                 "d_z": gap / sd,
                 **shares,
             }
@@ -105,9 +107,9 @@ def paired_gaps(
 def _disconfirmation_shares(
     e: np.ndarray, p: np.ndarray, g: np.ndarray, n: np.ndarray
 ) -> dict[str, np.ndarray]:
-    below = np.count_nonzero(g < 0, axis=0)
-    exceeding = np.count_nonzero(g > 0, axis=0)
-    delighted = np.count_nonzero(p >= DELIGHT_RATIO * e, axis=0)
+    below = np.count_nonzero(g < 0, axis=1)
+    exceeding = np.count_nonzero(g > 0, axis=1)
+    delighted = np.count_nonzero(p >= DELIGHT_RATIO * e, axis=1)
     return {
         "share_below": below / n,
         "share_meeting": (n - below - exceeding) / n,
@@ -165,22 +167,25 @@ def _signed_rank_pvalue(d: np.ndarray) -> float:
     return float(2 * stats.norm.sf(abs(z)))
 
 
-def respondent_means(levels: np.ndarray, weights: np.ndarray, membership: np.ndarray) -> np.ndarray:
+def respondent_means(
+    levels: Sequence[np.ndarray], weights: np.ndarray, membership: np.ndarray
+) -> list[np.ndarray]:
     """Each respondent's weighted mean of item levels within each group of items.
 
     Parameters
     ----------
-    levels : ndarray, shape (n, k)
-        Item ratings (NaN where missing).
+    levels : sequence of ndarray, each shape (n, k)
+        Item ratings (NaN where missing), e.g. expectation and perception.
     weights : ndarray, shape (n, k)
         Per respondent and item weight; 0 (or NaN) leaves the item out for that respondent.
     membership : ndarray, shape (k, g)
-        1 where item i belongs to group j, else 0.
+        1 where item i belongs to group j, else 0 (see :func:`membership_matrix`).
 
     Returns
     -------
-    ndarray, shape (n, g)
-        x̄_rj = Σ_i w_ri m_ij x_ri / Σ_i w_ri m_ij; NaN where the denominator is 0.
+    list of ndarray, each shape (n, g)
+        x̄_rj = Σ_i w_ri m_ij x_ri / Σ_i w_ri m_ij for each of ``levels``; NaN where the
+        denominator is 0.
 
     Notes
     -----
@@ -190,12 +195,21 @@ def respondent_means(levels: np.ndarray, weights: np.ndarray, membership: np.nda
     the item gaps. With stated importance as weights it is the importance-weighted score
     (Parasuraman, Zeithaml & Berry 1991, *J. Retailing* 67(4)).
     """
-    w = np.nan_to_num(np.asarray(weights, dtype=float), nan=0.0)
-    used = w > 0
-    weighted = np.where(used, np.asarray(levels, dtype=float) * w, 0.0)
+    w = np.asarray(weights, dtype=float).T  # items × respondents (see paired_gaps)
+    used = w > 0  # False for 0 and NaN
+    groups = np.asarray(membership, dtype=float).T
     with np.errstate(invalid="ignore", divide="ignore"):
-        means = (weighted @ membership) / (np.where(used, w, 0.0) @ membership)
-    return np.where(np.isfinite(means), means, np.nan)
+        total_weight = groups @ np.where(used, w, 0.0)
+        means = [groups @ _masked_product(np.asarray(x, dtype=float).T, w, used) / total_weight
+                 for x in levels]  # fmt: skip
+    return [np.where(np.isfinite(m), m, np.nan).T for m in means]
+
+
+def _masked_product(x: np.ndarray, w: np.ndarray, used: np.ndarray) -> np.ndarray:
+    """x · w where ``used``, else 0 (one allocation: NaN · 0 would stay NaN)."""
+    product = x * w
+    np.copyto(product, 0.0, where=~used)
+    return product
 
 
 def membership_matrix(items: Sequence[str], groups: Mapping[str, Sequence[str]]) -> np.ndarray:
@@ -379,30 +393,22 @@ def gap_levels(inputs: GapInputs) -> list[GapLevel]:
     answered with an importance ("importance-weighted"); see :func:`respondent_means`.
     """
     e, p = inputs.expectation, inputs.perception
-    answered = (~np.isnan(p - e)).astype(float)
+    answered = (~(np.isnan(e) | np.isnan(p))).astype(float)
+    dimensions = membership_matrix(inputs.items, inputs.dimensions)
+    everything = np.ones((len(inputs.items), 1))
+    mean_e, mean_p = respondent_means((e, p), answered, np.hstack([dimensions, everything]))
     levels = [GapLevel("item", inputs.items, e, p)]
     if inputs.dimensions:
-        membership = membership_matrix(inputs.items, inputs.dimensions)
         levels.append(
-            GapLevel(
-                "dimension",
-                tuple(inputs.dimensions),
-                respondent_means(e, answered, membership),
-                respondent_means(p, answered, membership),
-            )
+            GapLevel("dimension", tuple(inputs.dimensions), mean_e[:, :-1], mean_p[:, :-1])
         )
-    weights = {"unweighted": answered}
+    names, overall_e, overall_p = ["unweighted"], [mean_e[:, -1:]], [mean_p[:, -1:]]
     if inputs.importance is not None:
-        weights["importance-weighted"] = answered * inputs.importance
-    everything = np.ones((len(inputs.items), 1))
-    levels.append(
-        GapLevel(
-            "overall",
-            tuple(weights),
-            np.column_stack([respondent_means(e, w, everything) for w in weights.values()]),
-            np.column_stack([respondent_means(p, w, everything) for w in weights.values()]),
-        )
-    )
+        weighted_e, weighted_p = respondent_means((e, p), answered * inputs.importance, everything)
+        names.append("importance-weighted")
+        overall_e.append(weighted_e)
+        overall_p.append(weighted_p)
+    levels.append(GapLevel("overall", tuple(names), np.hstack(overall_e), np.hstack(overall_p)))
     return levels
 
 
@@ -581,22 +587,23 @@ def run(survey: Survey, options: RunOptions) -> GapResult:
 def survey_inputs(survey: Survey) -> GapInputs:
     """Read the gap items' expectation, perception and stated importance from a survey."""
     items = survey.layout.gap
-    stated = [i.importance for i in items if i.importance is not None]
     importance = None
-    if stated:
-        importance = np.column_stack(
-            [
-                survey.numeric(i.importance) if i.importance else np.full(survey.n, np.nan)
-                for i in items
-            ]
-        )
+    if any(i.importance is not None for i in items):
+        importance = _respondents_by_items(survey, [i.importance for i in items])
     return GapInputs(
         items=tuple(i.item for i in items),
-        expectation=survey.ratings([i.expectation for i in items]),
-        perception=survey.ratings([i.perception for i in items]),
+        expectation=_respondents_by_items(survey, [i.expectation for i in items]),
+        perception=_respondents_by_items(survey, [i.perception for i in items]),
         dimensions=survey.layout.gap_dimensions,
         importance=importance,
     )
+
+
+def _respondents_by_items(survey: Survey, columns: Sequence[str | None]) -> np.ndarray:
+    """Columns as an n × k array in Fortran order (each item contiguous, see paired_gaps);
+    NaN for a missing column."""
+    missing = np.full(survey.n, np.nan)
+    return np.vstack([missing if c is None else survey.numeric(c) for c in columns]).T
 
 
 def _empty_dimensions(items: pd.DataFrame) -> pd.DataFrame:

@@ -5,11 +5,8 @@ from __future__ import annotations
 from typing import Literal
 
 import numpy as np
-from statsmodels.stats.multitest import multipletests
 
 Adjustment = Literal["holm", "bh"]
-
-_STATSMODELS_METHOD = {"holm": "holm", "bh": "fdr_bh"}
 
 
 def adjust_pvalues(p_values: np.ndarray, method: Adjustment = "holm") -> np.ndarray:
@@ -31,8 +28,9 @@ def adjust_pvalues(p_values: np.ndarray, method: Adjustment = "holm") -> np.ndar
     Notes
     -----
     With m tests sorted ascending, Holm: p̃_(i) = max_{j≤i} min(1, (m − j + 1) p_(j));
-    BH: p̃_(i) = min_{j≥i} min(1, m p_(j) / j). Computed by
-    ``statsmodels.stats.multitest.multipletests``.
+    BH: p̃_(i) = min_{j≥i} min(1, m p_(j) / j). The same values as
+    ``statsmodels.stats.multitest.multipletests`` ("holm", "fdr_bh"), without its
+    ``gc.collect()`` call (0.1–0.2 s per call in a large process).
 
     References
     ----------
@@ -44,6 +42,15 @@ def adjust_pvalues(p_values: np.ndarray, method: Adjustment = "holm") -> np.ndar
     p = np.asarray(p_values, dtype=float)
     adjusted = np.full(p.shape, np.nan)
     tested = ~np.isnan(p)
-    if tested.any():
-        adjusted[tested] = multipletests(p[tested], method=_STATSMODELS_METHOD[method])[1]
+    raw = p[tested]
+    order = np.argsort(raw)
+    ranked = raw[order]
+    m = raw.size
+    if method == "holm":
+        stepped = np.maximum.accumulate((m - np.arange(m)) * ranked)
+    else:
+        stepped = np.minimum.accumulate((ranked * m / np.arange(1, m + 1))[::-1])[::-1]
+    in_order = np.empty(m)
+    in_order[order] = np.minimum(stepped, 1.0)
+    adjusted[tested] = in_order
     return adjusted

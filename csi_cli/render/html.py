@@ -31,7 +31,7 @@ from csi_cli.results import Chart, Report, Section, Table
 CHART_WIDTH = 480
 """Width of every chart's SVG coordinate system (the chart scales to the page)."""
 
-CHAR_WIDTH = 6.5
+CHAR_WIDTH = 7.5
 """Approximate width in SVG units of one character of chart text (12 px font)."""
 
 COLOURS = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#000000")
@@ -318,7 +318,7 @@ def _bar_chart(table: Table, chart: Chart, title: str) -> str:
     """Horizontal grouped bars: one group per category, one bar per series."""
     categories = _labels(table, chart.x)
     series = [_numbers(visible_frame(table), name) for name in chart.y]
-    label_space = min(max((display_width(c) for c in categories), default=0), 26) * CHAR_WIDTH + 10
+    label_space = min(max((display_width(c) for c in categories), default=0), 26) * CHAR_WIDTH + 18
     values = [v for values in series for v in values]
     negative = any(v < 0 for v in values if math.isfinite(v))
     scale = _scale([0.0, *values], label_space + (44 if negative else 4), CHART_WIDTH - 44)

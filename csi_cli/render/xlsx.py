@@ -8,11 +8,13 @@ Excel chart beside it, and text is always written with ``write_string``: survey 
 from __future__ import annotations
 
 import io
+import math
 import re
 from collections.abc import Iterable
 from typing import Any
 
 import numpy as np
+import pandas as pd
 import xlsxwriter
 from xlsxwriter.chart import Chart as ExcelChart
 from xlsxwriter.format import Format
@@ -43,8 +45,14 @@ _RESERVED_SHEET_NAMES = {"history"}
 MAX_COLUMN_WIDTH = 50
 """Widest column set from content (Excel character units)."""
 
-CHART_ROWS = 16
-"""Rows a chart covers; the next table starts below it."""
+CHART_WIDTH = 560
+"""Width of a chart in pixels."""
+
+CHART_HEIGHT = 320
+"""Height of a chart in pixels (bar charts grow with their bars)."""
+
+ROW_HEIGHT = 20
+"""Pixels of a default row: how many rows a chart covers."""
 
 _WORKBOOK_OPTIONS = {
     "in_memory": True,
@@ -73,14 +81,21 @@ def render_xlsx(report: Report) -> bytes:
     workbook.set_properties({"title": report.title})
     styles = _Styles(workbook)
     taken: set[str] = set()
-    _summary_sheet(workbook.add_worksheet(safe_sheet_name("Summary", taken)), report, styles)
+    _summary_sheet(_add_sheet(workbook, "Summary", taken), report, styles)
     for section in report.sections():
-        sheet = workbook.add_worksheet(safe_sheet_name(section.title or section.key, taken))
+        sheet = _add_sheet(workbook, section.title or section.key, taken)
         _SectionWriter(workbook, sheet, styles).write(section)
     if report.settings:
-        _settings_sheet(workbook.add_worksheet(safe_sheet_name("Settings", taken)), report, styles)
+        _settings_sheet(_add_sheet(workbook, "Settings", taken), report, styles)
     workbook.close()
     return buffer.getvalue()
+
+
+def _add_sheet(workbook: Workbook, wanted: str, taken: set[str]) -> Worksheet:
+    """A new sheet named after ``wanted`` that prints one page wide."""
+    sheet = workbook.add_worksheet(safe_sheet_name(wanted, taken))
+    sheet.fit_to_pages(1, 0)
+    return sheet
 
 
 def safe_sheet_name(wanted: str, taken: set[str]) -> str:
@@ -124,15 +139,25 @@ class _Styles:
         )
         self.note = workbook.add_format({"italic": True, "font_color": "#595959"})
         self.alert = workbook.add_format({"bold": True, "font_color": "#B03A00"})
-        self.headline = workbook.add_format({"num_format": "0.0##"})
-        self._numbers: dict[int, Format] = {}
+        self._numbers: dict[tuple[str, bool], Format] = {}
 
-    def number(self, digits: int) -> Format:
-        """The number format showing ``digits`` decimals."""
-        if digits not in self._numbers:
+    def number(self, value: Any, digits: int | None) -> Format:
+        """The format of a number: integers whole, floats with ``digits`` decimals.
+
+        ``digits`` None marks a summary or settings value: at most 3 decimals, aligned left
+        like the text beside it.
+        """
+        if isinstance(value, (int, np.integer)):
+            pattern = "0"
+        elif digits is None:
+            pattern = "0.0##"
+        else:
             pattern = "0." + "0" * digits if digits > 0 else "0"
-            self._numbers[digits] = self._workbook.add_format({"num_format": pattern})
-        return self._numbers[digits]
+        key = (pattern, digits is None)
+        if key not in self._numbers:
+            options = {"num_format": pattern} | ({"align": "left"} if digits is None else {})
+            self._numbers[key] = self._workbook.add_format(options)
+        return self._numbers[key]
 
 
 def _write_value(
@@ -147,11 +172,8 @@ def _write_value(
         sheet.write_blank(row, column, None)
     elif isinstance(value, (bool, np.bool_)):
         sheet.write_boolean(row, column, bool(value))
-    elif isinstance(value, (int, np.integer)):
-        sheet.write_number(row, column, int(value), styles.number(0))
     elif is_number(value):
-        number_format = styles.headline if digits is None else styles.number(digits)
-        sheet.write_number(row, column, float(value), number_format)
+        sheet.write_number(row, column, float(value), styles.number(value, digits))
     elif digits is None:
         sheet.write_string(row, column, format_headline(value))
     else:
@@ -201,7 +223,7 @@ def _settings_sheet(sheet: Worksheet, report: Report, styles: _Styles) -> None:
 
 
 class _SectionWriter:
-    """Writes one section's tables down a sheet, each with its chart to the right."""
+    """Writes one section's tables down a sheet, each followed by its chart."""
 
     def __init__(self, workbook: Workbook, sheet: Worksheet, styles: _Styles) -> None:
         self._workbook = workbook
@@ -234,8 +256,7 @@ class _SectionWriter:
             last += 1
             self._sheet.write_string(last, 0, table.note, self._styles.note)
         if table.chart is not None and len(table.frame):
-            self._insert_chart(table, table.chart, header, len(titles) + 1)
-            last = max(last, top + CHART_ROWS)
+            last = self._insert_chart(table, table.chart, header, last + 2)
         return last + 2
 
     def _header(self, titles: list[str], row: int) -> None:
@@ -256,15 +277,18 @@ class _SectionWriter:
         return first + len(frame) - 1
 
     def _widen_for(self, table: Table, titles: list[str]) -> None:
-        _widen(self._widths, 0, [max(title.split() or [""], key=display_width) for title in titles])
+        _widen(self._widths, 0, titles)
         for cells in formatted_rows(table):
             _widen(self._widths, 0, cells)
 
-    def _insert_chart(self, table: Table, chart: Chart, header: int, column: int) -> None:
-        excel_chart = _ChartBuilder(self._workbook, self._sheet.get_name(), table, header).build(
-            chart
+    def _insert_chart(self, table: Table, chart: Chart, header: int, row: int) -> int:
+        """Put the table's chart at ``row``; return the last row it covers."""
+        builder = _ChartBuilder(self._workbook, self._sheet.get_name(), table, header)
+        height = _chart_height(table, chart)
+        self._sheet.insert_chart(
+            row, 0, builder.build(chart), {"x_scale": CHART_WIDTH / 480, "y_scale": height / 288}
         )
-        self._sheet.insert_chart(header - 1, column, excel_chart)
+        return row + math.ceil(height / ROW_HEIGHT)
 
 
 class _ChartBuilder:
@@ -280,11 +304,12 @@ class _ChartBuilder:
 
     def build(self, chart: Chart) -> ExcelChart:
         """The chart, titled, with one series per ``chart.y`` column."""
-        kind = {"bar": "bar", "scatter": "scatter", "line": "line"}[chart.kind]
-        excel_chart = self._workbook.add_chart({"type": kind})
+        excel_chart = self._workbook.add_chart({"type": chart.kind})
         for index, name in enumerate(chart.y):
             excel_chart.add_series(self._series(chart, name, index))
-        excel_chart.set_title({"name": chart.title or self._table.title})
+        excel_chart.set_title(
+            {"name": chart.title or self._table.title, "name_font": {"size": 12, "bold": True}}
+        )
         if len(chart.y) < 2:
             excel_chart.set_legend({"none": True})
         else:
@@ -326,7 +351,9 @@ class _ChartBuilder:
         x_axis: dict[str, Any] = {"name": chart.x_title, "major_gridlines": {"visible": False}}
         y_axis: dict[str, Any] = {"name": chart.y_title}
         if chart.kind == "bar":
-            x_axis, y_axis = _bar_axes(chart)
+            x_axis, y_axis = _bar_axes(self._table, chart)
+        if chart.kind == "line":
+            x_axis["label_position"] = "low"
         if chart.kind == "scatter":
             x_axis.update(_crosshair_axis(chart.x_line))
             y_axis.update(_crosshair_axis(chart.y_line))
@@ -334,10 +361,32 @@ class _ChartBuilder:
         excel_chart.set_y_axis(y_axis)
 
 
-def _bar_axes(chart: Chart) -> tuple[dict[str, Any], dict[str, Any]]:
-    """Horizontal bars: values along x, categories down y from the top, labels at the edge."""
-    values_axis = {"name": chart.y_title, "major_gridlines": {"visible": True}}
-    categories_axis = {"name": chart.x_title, "reverse": True, "label_position": "low"}
+def _chart_height(table: Table, chart: Chart) -> int:
+    """Pixels: enough for every bar of a bar chart, else :data:`CHART_HEIGHT`."""
+    if chart.kind != "bar":
+        return CHART_HEIGHT
+    return max(CHART_HEIGHT, 120 + len(table.frame) * (len(chart.y) * 14 + 10))
+
+
+def _bar_axes(table: Table, chart: Chart) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Horizontal bars: values along x from zero, categories down from the top.
+
+    The value axis always includes zero, so a bar's length is its value; the categories run
+    top to bottom in table order with the value axis kept at the bottom.
+    """
+    frame = visible_frame(table)
+    values = pd.concat([pd.to_numeric(frame[name], errors="coerce") for name in chart.y])
+    values_axis: dict[str, Any] = {"name": chart.y_title, "major_gridlines": {"visible": True}}
+    if values.min() >= 0:
+        values_axis["min"] = 0
+    if values.max() <= 0:
+        values_axis["max"] = 0
+    categories_axis = {
+        "name": chart.x_title,
+        "reverse": True,
+        "crossing": "max",
+        "label_position": "low",
+    }
     return values_axis, categories_axis
 
 
