@@ -8,6 +8,7 @@ scipy's ``ttest_rel`` + ``wilcoxon`` called per item (the peer computation).
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 from collections.abc import Callable
@@ -61,7 +62,9 @@ def main(n: int = 1_000_000) -> None:
     ours = best_of(lambda: gap_tables(inputs, "holm"))
     items_only = best_of(lambda: gap_tables(GapInputs(ITEMS, expectation, perception), "holm"))
     peer = best_of(lambda: scipy_per_item(expectation, perception), repeats=1)
-    print(f"gap core, {n:,} respondents x 22 pairs (best of 3)")
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    print(f"gap core, {n:,} respondents x 22 pairs (best of 3; load average {load}, "
+          f"{os.cpu_count()} CPUs)")  # fmt: skip
     print(f"  bare numpy means (baseline)        {bare:8.3f} s   1.0x")
     print(f"  gap tables: items + 5 dimensions   {ours:8.3f} s  {ours / bare:5.1f}x")
     print(f"  gap tables: items + overall only   {items_only:8.3f} s  {items_only / bare:5.1f}x")

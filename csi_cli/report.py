@@ -118,6 +118,29 @@ class IndexBasis:
         """Index of every construct from item means (batched over leading axes)."""
         return index.construct_index(self.weights, means, self.model, self.scale)
 
+    def resampled(self, data: np.ndarray, resamples: int, seed: int) -> np.ndarray:
+        """Index of every construct in ``resamples`` bootstrap samples of ``data`` (B × J).
+
+        Notes
+        -----
+        With fixed weights a construct's index is the rescaled mean of the respondents' block
+        scores ``s_r = Σ_{k∈j} w̃_k x_rk``. Drawing n respondents with replacement gives the
+        K distinct scores ``u`` multinomial counts ``M ~ Mult(n, f / n)`` (``f`` their
+        frequencies), so ``I* = 100 · (M·u / n − min) / (max − min)`` has exactly the bootstrap
+        distribution of the construct's index, at a cost of O(K) instead of O(n) per resample
+        (K is small for rating scales). Constructs are drawn one by one: only each construct's
+        own distribution is used.
+        """
+        rng = np.random.default_rng(seed)
+        low, high = self.scale
+        block_scores = data @ (self.weights[:, None] * self.model.membership)
+        draws = np.empty((resamples, block_scores.shape[1]))
+        for j, column in enumerate(block_scores.T):
+            values, counts = np.unique(column, return_counts=True)
+            resampled = rng.multinomial(column.size, counts / counts.sum(), size=resamples)
+            draws[:, j] = resampled @ values / column.size
+        return 100 * (draws - low) / (high - low)
+
 
 def index_basis(survey: Survey, options: RunOptions) -> IndexBasis:
     """Weights of ``survey`` (the current period): its PLS fit, or equal weights for
@@ -170,7 +193,8 @@ def index_difference(
     Notes
     -----
     ``I_g = 100 · (Σ w̃_k x̄_gk − min) / (max − min)`` per construct; Δ = I₁ − I₂. Each group's
-    respondents are resampled with replacement B times (independent samples), giving
+    respondents are resampled with replacement B times (independent samples;
+    :meth:`IndexBasis.resampled`), giving
     Δ*_b = I₁*_b − I₂*_b; SE = sd(Δ*), 95% percentile interval, t = Δ / SE and a two-sided
     p-value on B − 1 df (:func:`csi_cli.methods.index.summarize`). The weights are held fixed,
     so the interval covers sampling of respondents, not re-estimation of the weights.
@@ -186,8 +210,8 @@ def index_difference(
     draws = None
     if resamples > 0:
         seeds = [int(s) for s in np.random.SeedSequence(seed).generate_state(2)]
-        draws = basis.scores(index.bootstrap_means(first, resamples, seeds[0])) - basis.scores(
-            index.bootstrap_means(second, resamples, seeds[1])
+        draws = basis.resampled(first, resamples, seeds[0]) - basis.resampled(
+            second, resamples, seeds[1]
         )
     summary = index.summarize(difference, draws)
     return pd.DataFrame(
@@ -580,7 +604,8 @@ class PeriodReport(Report):
 
     def sections(self) -> list[Section]:
         """Changes first, then segments and the trend when present, then every analysis of
-        the current period."""
+        the current period (under the analysis' own title: the report's title names the
+        period)."""
         assert self.period is not None and self.previous is not None
         now, then = self.period.label, self.previous.label
         sections = [
@@ -591,8 +616,7 @@ class PeriodReport(Report):
         if self.trend is not None:
             sections.append(Section("trend", "Trend", (self._trend_table(),)))
         sections += [
-            Section(r.name, f"{getattr(r, 'title', r.name)} — {now}", tuple(r.tables()))
-            for r in self.results
+            Section(r.name, getattr(r, "title", r.name), tuple(r.tables())) for r in self.results
         ]
         return sections
 

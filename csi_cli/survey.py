@@ -218,6 +218,14 @@ def _format_number(number: float) -> str:
     return str(int(number)) if np.isfinite(number) and number.is_integer() else str(number)
 
 
+def value_range(values: np.ndarray) -> np.ndarray:
+    """``[min, max]`` of the finite values (NaN when there are none), in one pass each."""
+    finite = values if not np.isinf(values).any() else np.where(np.isinf(values), np.nan, values)
+    return np.array(
+        [np.fmin.reduce(finite, initial=np.nan), np.fmax.reduce(finite, initial=np.nan)]
+    )
+
+
 def infer_scale(values: np.ndarray) -> tuple[float, float] | None:
     """The narrowest usual rating scale (1–5, 1–7, 1–10, 0–10) holding every observed value, or
     None when none does (then the spec must declare ``scale``)."""
@@ -273,12 +281,13 @@ def load(
     numbers: dict[str, tuple[np.ndarray, np.ndarray]] = {}
 
     def read_scale(columns: Sequence[str]) -> tuple[float, float] | None:
-        arrays = []
+        # Each column's range (NaN-skipping min and max) is enough: no n × k copy.
+        ranges = []
         for column in columns:
             if column not in numbers:
                 numbers[column] = parse_numbers(frame[column], spec.survey.missing)
-            arrays.append(numbers[column][0])
-        return infer_scale(np.concatenate(arrays)) if arrays else None
+            ranges.append(value_range(numbers[column][0]))
+        return infer_scale(np.concatenate(ranges)) if ranges else None
 
     layout = resolve_layout(list(frame.columns), spec, read_scale)
     return Survey(frame=frame, spec=spec, layout=layout, source=source, _numbers=numbers)
@@ -393,12 +402,34 @@ def _frame_from_rows(
     header_index = _header_index(rows, source, header_row)
     header, duplicates = _clean_header(rows[header_index])
     width = len(header)
-    body = [list(r[:width]) + [None] * (width - len(r)) for r in rows[header_index + 1 :]]
-    frame = pd.DataFrame(body, columns=header, dtype=object)
-    frame = frame.replace({"": None}).infer_objects()
+    body = rows[header_index + 1 :]
+    if any(len(r) < width for r in body):  # calamine's rows are rectangular; be safe anyway
+        body = [r + [None] * (width - len(r)) for r in body]
+    # Column by column (zip transposes in C): each column is typed once, and blank cells
+    # ("" from calamine) become missing only in the columns that hold text.
+    columns = itertools.islice(zip(*body, strict=False), width) if body else [()] * width
+    frame = pd.DataFrame(
+        {name: _typed_column(cells) for name, cells in zip(header, columns, strict=False)},
+        columns=header,
+    )
     frame.index = pd.RangeIndex(header_index + 2, header_index + 2 + len(frame))
     frame = frame.loc[frame.notna().any(axis=1)] if len(frame) else frame
     return frame, replace(source, header_row=header_index + 1, duplicate_columns=tuple(duplicates))
+
+
+_FLOAT_CELLS = {float, type(None)}
+
+
+def _typed_column(cells: Sequence[Any]) -> pd.Series:
+    """One workbook column as a Series of its natural dtype, empty strings as missing."""
+    if cells and set(map(type, cells)) <= _FLOAT_CELLS:  # the usual rating column: fast path
+        return pd.Series(np.array(cells, dtype=np.float64))
+    series = pd.Series(cells, dtype=object if not cells else None)
+    if series.dtype == object or pd.api.types.is_string_dtype(series.dtype):
+        blank = (series == "").to_numpy(dtype=bool, na_value=False)
+        if blank.any():
+            series = series.astype(object).mask(blank, None).infer_objects()
+    return series
 
 
 def _header_index(rows: list[list[Any]], source: Source, header_row: int | None) -> int:

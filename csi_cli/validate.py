@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from csi_cli.results import plain
-from csi_cli.survey import Survey, safe_text
+from csi_cli.survey import Survey, safe_text, value_range
 
 ERROR = "error"
 WARNING = "warning"
@@ -241,8 +241,8 @@ def _csi(survey: Survey) -> list[Problem]:
 def _block_problems(survey: Survey, construct: str, columns: Sequence[str]) -> list[Problem]:
     if not columns or survey.n == 0:
         return []
-    values = survey.ratings(columns)
-    if np.isnan(values).all():
+    ranges = np.array([value_range(survey.numeric(c)) for c in columns])  # [min, max] per item
+    if np.isnan(ranges).all():
         return [
             _problem(
                 survey,
@@ -253,15 +253,14 @@ def _block_problems(survey: Survey, construct: str, columns: Sequence[str]) -> l
             )
         ]
     problems = []
-    for index, column in enumerate(columns):
-        observed = values[:, index][np.isfinite(values[:, index])]
-        if observed.size and np.ptp(observed) == 0:
+    for (low, high), column in zip(ranges, columns, strict=True):
+        if low == high:
             problems.append(
                 _problem(
                     survey,
                     "no-variance",
                     "index",
-                    f"every respondent answered {observed[0]:g}; an item with no variance "
+                    f"every respondent answered {low:g}; an item with no variance "
                     f"cannot be used in block {construct}. Remove it from the block in the spec.",
                     column=column,
                 )

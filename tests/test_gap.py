@@ -111,6 +111,88 @@ def test_wilcoxon_is_missing_without_a_nonzero_difference():
     assert np.isnan(gap.signed_rank_pvalues(d)).all()
 
 
+def counted(d: np.ndarray) -> bool:
+    """Whether signed_rank_pvalues takes the counting path (integer data, narrow range)."""
+    answered = ~np.isnan(d.T)
+    counts = gap._PairCounts(d.shape[1])
+    counts.add(np.where(answered, d.T, 0.0), unanswered=d.shape[0] - answered.sum(axis=1))
+    return counts.countable
+
+
+@pytest.mark.parametrize("n", [20, 50, 51, 60, 300, 20_000])
+def test_wilcoxon_by_counting_equals_scipy_with_many_ties_and_zeros(n):
+    # Integer differences in −3..3, ~40% zeros, a column of one sign, one nearly all zeros
+    # and one with a wide range (±1000): the bincount path, exact average ranks with ties.
+    rng = np.random.default_rng(n)
+    shares = [0.05, 0.1, 0.1, 0.4, 0.15, 0.1, 0.1]
+    d = rng.choice(np.arange(-3.0, 4.0), size=(n, 5), p=shares)
+    d[:, 1] = np.abs(d[:, 1])
+    d[: n - 3, 2] = 0.0
+    d[:, 3] = rng.integers(-1000, 1001, n)
+    d[rng.random(d.shape) < 0.1] = np.nan
+    assert counted(d)
+    ours = gap.signed_rank_pvalues(d)
+    for j in range(d.shape[1]):
+        column = d[~np.isnan(d[:, j]), j]
+        expected = stats.wilcoxon(column).pvalue if np.any(column != 0) else np.nan
+        np.testing.assert_allclose(ours[j], expected, rtol=1e-9, atol=1e-300, err_msg=str(j))
+
+
+def test_wilcoxon_falls_back_to_sorting_beyond_the_counting_range():
+    rng = np.random.default_rng(12)
+    d = rng.integers(-(10**7), 10**7, (400, 2)).astype(float)
+    d[::7, 0] = 0.0
+    assert not counted(d)
+    np.testing.assert_allclose(
+        gap.signed_rank_pvalues(d), [stats.wilcoxon(c).pvalue for c in d.T], rtol=1e-9
+    )
+
+
+def test_counting_and_sorting_paths_agree():
+    # Halving every rating makes the gaps non-integer (sorting path) and changes no test.
+    rng = np.random.default_rng(13)
+    e, p = gap_pairs(rng, 700, np.array([-1.0, -0.2, 0.0, 0.6]))
+    whole, halves = gap.paired_gaps(e, p, list("ABCD")), gap.paired_gaps(e / 2, p / 2, list("ABCD"))
+    assert counted(p - e) and not counted((p - e) / 2)
+    for column in ("n", "t", "p_value", "p_wilcoxon", "d_z", "share_below", "share_meeting",
+                   "share_exceeding", "share_exceeding_20"):  # fmt: skip
+        np.testing.assert_allclose(halves[column], whole[column], rtol=1e-9, err_msg=column)
+    for column in ("expectation", "perception", "gap", "sd", "ci_low", "ci_high"):
+        np.testing.assert_allclose(halves[column], whole[column] / 2, rtol=1e-12, err_msg=column)
+
+
+@pytest.mark.parametrize("block", [gap.BLOCK_RESPONDENTS, 64])
+def test_every_level_matches_scipy_on_its_per_respondent_gaps(block, monkeypatch):
+    # Dimensions and overall (also importance-weighted) summarized in the pass over the items,
+    # across block boundaries, against scipy on the per-respondent gaps of gap_levels.
+    monkeypatch.setattr(gap, "BLOCK_RESPONDENTS", block)
+    rng = np.random.default_rng(14)
+    e, p = gap_pairs(rng, 1000, np.linspace(-1.0, 0.5, 22), missing=0.1)
+    importance = rng.integers(1, 8, e.shape).astype(float)
+    importance[rng.random(e.shape) < 0.1] = np.nan
+    inputs = gap.GapInputs(ITEMS, e, p, SERVQUAL22, importance)
+    tables = gap.gap_tables(inputs)
+    for level in gap.gap_levels(inputs):
+        table = tables[level.label]
+        assert len(table) == len(level.names)
+        for j, row in table.iterrows():
+            g = level.gaps[:, j]
+            both = ~np.isnan(g)
+            ej, pj, gj = level.expectation[both, j], level.perception[both, j], g[both]
+            reference = stats.ttest_rel(pj, ej)
+            assert row["n"] == both.sum()
+            assert row["expectation"] == pytest.approx(ej.mean(), rel=1e-12)
+            assert row["perception"] == pytest.approx(pj.mean(), rel=1e-12)
+            assert row["gap"] == pytest.approx(gj.mean(), rel=1e-12, abs=1e-14)
+            assert row["sd"] == pytest.approx(np.std(gj, ddof=1), rel=1e-9)
+            assert row["t"] == pytest.approx(reference.statistic, rel=1e-9)
+            assert row["p_value"] == pytest.approx(reference.pvalue, rel=1e-9, abs=1e-300)
+            assert row["p_wilcoxon"] == pytest.approx(stats.wilcoxon(gj).pvalue, rel=1e-9)
+            assert row["share_below"] == pytest.approx(np.mean(gj < 0), rel=1e-12)
+            assert row["share_exceeding"] == pytest.approx(np.mean(gj > 0), rel=1e-12)
+            assert row["share_exceeding_20"] == pytest.approx(np.mean(pj >= 1.2 * ej), rel=1e-12)
+
+
 # --- multiple testing -----------------------------------------------------------------------
 
 

@@ -20,9 +20,21 @@ from tests.helpers import survey_table, write_csv, write_xlsx
 
 runner = CliRunner()
 
-KANO_ANSWERS = ["我很喜欢", "理应如此", "无所谓", "能忍受", "我很不喜欢", "I like it", "I expect it"]
+KANO_ANSWERS = [
+    "我很喜欢",
+    "理应如此",
+    "无所谓",
+    "能忍受",
+    "我很不喜欢",
+    "I like it",
+    "I expect it",
+]
 ATTRIBUTES = ["fast_delivery", "送货快", "price", "包装", "app"]
-SEGMENTS = {"地区": ["华东", "华北", "华南"], "渠道": ["线上", "门店"], "会员等级": ["金", "银", "铜"]}
+SEGMENTS = {
+    "地区": ["华东", "华北", "华南"],
+    "渠道": ["线上", "门店"],
+    "会员等级": ["金", "银", "铜"],
+}
 
 
 @st.composite
@@ -50,7 +62,11 @@ def surveys(draw):
     if draw(st.integers(0, 9)) == 0:
         gap_items = list(range(1, 23))  # the SERVQUAL 22
     for item in gap_items:
-        for suffix in ["E", "P", *draw(st.lists(st.sampled_from(["MIN", "DES", "I"]), unique=True))]:
+        for suffix in [
+            "E",
+            "P",
+            *draw(st.lists(st.sampled_from(["MIN", "DES", "I"]), unique=True)),
+        ]:
             columns[f"Q{item}_{suffix}"] = rng.integers(1, 8, n).tolist()
     if draw(st.booleans()):
         columns[draw(st.sampled_from(["NPS", "recommend"]))] = rng.integers(0, 11, n).tolist()
@@ -118,7 +134,9 @@ def test_draft_spec_round_trips(generated):
 
 def test_draft_of_a_titled_workbook(tmp_path):
     header, rows = survey_table(15)
-    path = write_xlsx(tmp_path / "s.xlsx", {"说明": (["x"], [[1]]), "回答": (header, rows)}, title="T")
+    path = write_xlsx(
+        tmp_path / "s.xlsx", {"说明": (["x"], [[1]]), "回答": (header, rows)}, title="T"
+    )
     result = runner.invoke(app, ["init", str(path), "--sheet", "回答"])
     assert result.exit_code == 0, result.output
     document = tomllib.loads(result.stdout)

@@ -111,3 +111,52 @@ def test_run_per_segment(tmp_path):
         assert row["nps"] == pytest.approx(100 * trinary(scores).mean())
     assert [t.key for t in result.tables()] == ["nps_composition", "nps_score", "nps_segments"]
     assert result.tables()[0].chart.kind == "bar"
+
+
+# --- bootstrap CI for small n ---------------------------------------------------------------
+
+
+def test_small_n_uses_the_bootstrap_and_large_n_the_normal_ci():
+    rng = np.random.default_rng(5)
+    below = nps.nps_summary(rng.integers(0, 11, nps.BOOTSTRAP_BELOW_N - 1).astype(float))
+    at = nps.nps_summary(rng.integers(0, 11, nps.BOOTSTRAP_BELOW_N).astype(float))
+    assert below.ci_method == "bootstrap" and below.to_dict()["ci_method"] == "bootstrap"
+    assert at.ci_method == "normal"
+    assert at.ci_low == pytest.approx(at.nps - stats.norm.ppf(0.975) * at.se, rel=1e-12)
+
+
+def test_bootstrap_ci_equals_resampling_the_raw_scores():
+    # Independent computation: resample the answers themselves with numpy (not the counts).
+    # Different streams, so compare with many resamples, within one step of the NPS (100/n).
+    rng = np.random.default_rng(6)
+    scores = rng.integers(0, 11, 60).astype(float)
+    scores[:3] = np.nan
+    x = trinary(scores)
+    resamples = 200_000
+    means = 100 * x[rng.integers(0, x.size, (resamples, x.size))].mean(axis=1)
+    expected = np.quantile(means, [0.025, 0.975])
+    summary = nps.nps_summary(scores, seed=7, resamples=resamples)
+    assert summary.ci_method == "bootstrap"
+    np.testing.assert_allclose([summary.ci_low, summary.ci_high], expected, atol=100 / x.size)
+    assert summary.se == pytest.approx(100 * np.std(x) / np.sqrt(x.size), rel=1e-12)
+
+
+def test_bootstrap_ci_is_reproducible_with_a_seed_and_contains_the_estimate():
+    scores = np.array([10, 9, 9, 8, 7, 6, 0, 3, 10, 10, 5, 9, 8, 2, 10], dtype=float)
+    first, again = nps.nps_summary(scores, seed=3), nps.nps_summary(scores, seed=3)
+    assert (first.ci_low, first.ci_high) == (again.ci_low, again.ci_high)
+    assert first.ci_low < first.nps < first.ci_high
+    other = nps.nps_summary(scores, seed=4)
+    assert other.ci_low <= other.nps <= other.ci_high
+
+
+def test_run_seeds_the_bootstrap_from_the_options(tmp_path):
+    rng = np.random.default_rng(8)
+    path = tmp_path / "nps.csv"
+    pd.DataFrame({"NPS": rng.integers(0, 11, 40)}).to_csv(path, index=False)
+    survey = load(path)
+    first, again = (nps.run(survey, RunOptions(seed=11)).to_dict() for _ in range(2))
+    assert first["ci_method"] == "bootstrap"
+    assert (first["ci_low"], first["ci_high"]) == (again["ci_low"], again["ci_high"])
+    expected = nps.nps_summary(survey.numeric("NPS"), seed=11)
+    assert (first["ci_low"], first["ci_high"]) == (expected.ci_low, expected.ci_high)

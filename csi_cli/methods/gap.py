@@ -1,12 +1,17 @@
 """Expectation gaps (SERVQUAL), zones of tolerance and gap differences between segments.
 
-The core works on float arrays (respondents × items, NaN for a missing answer): one vectorized
-pass computes every item's paired statistics. :func:`run` wires it to a :class:`Survey`.
+The core works on float arrays (respondents × items, NaN for a missing answer). One pass over
+blocks of respondents computes every item's paired differences, masks and sums once, and the
+per-respondent sums of the dimensions and the overall gap from the same masked blocks.
+Integer-valued gaps (ratings) are summarized by counting their distinct values, which gives
+the moments, the disconfirmation shares and exact Wilcoxon ranks without sorting; other data
+fall back to sorting. :func:`run` wires it to a :class:`Survey`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import itertools
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
@@ -29,6 +34,259 @@ EXACT_WILCOXON_MAX_N = 50
 #: "Exceeding by 20% or more": perception at least this multiple of expectation.
 DELIGHT_RATIO = 1.2
 CONFIDENCE = 0.95
+#: Respondents per block of the pass over the items: a block's temporaries stay in the cache.
+BLOCK_RESPONDENTS = 16_384
+#: Most histogram bins (columns × denominators × numerators) for counting distinct gaps; wider
+#: integer ranges, and non-integer gaps, are ranked by sorting instead.
+MAX_COUNTING_BINS = 1 << 20
+
+
+# --- the distribution of gaps: moments, shares, Wilcoxon -------------------------------------
+
+
+@dataclass(frozen=True)
+class _Spread:
+    """Per column, what the paired t test, the Wilcoxon test and the shares need of the gaps."""
+
+    n: np.ndarray  # answered pairs
+    total: np.ndarray  # Σ G
+    squares: np.ndarray  # Σ (G − Ḡ)²
+    below: np.ndarray  # count of G < 0
+    exceeding: np.ndarray  # count of G > 0
+    p_wilcoxon: np.ndarray
+
+
+class _PairCounts:
+    """Counts of each distinct (numerator, denominator) per column, added block by block.
+
+    A respondent's gap in a column is G = numerator / denominator (denominator 0: no gap).
+    Items have numerator P − E (0 where a rating is missing) and denominator 1 where both
+    ratings are there; a dimension has Σ(P − E) over the items answered and their number.
+    With integer-valued numerators and denominators the distinct pairs are few and one
+    ``np.bincount`` per block counts them; :attr:`countable` turns False at the first block
+    that is not (non-integer values or too wide a range), and the caller falls back to
+    :func:`_spread_from_values`.
+    """
+
+    def __init__(self, columns: int) -> None:
+        self.columns = columns
+        self.countable = True
+        self._parts: list[tuple[np.ndarray, ...]] = []
+
+    def add(
+        self,
+        numerator: np.ndarray,
+        denominator: np.ndarray | None = None,
+        unanswered: np.ndarray | None = None,
+    ) -> None:
+        """Count a block (columns × respondents) of finite numerators and denominators ≥ 0.
+
+        Without ``denominator`` every denominator is 1, except for ``unanswered`` respondents
+        per column, whose numerator must be 0 (items: P − E with 0 where a rating is missing).
+        """
+        if not self.countable or numerator.size == 0:
+            return
+        part = _distinct_pairs(numerator, denominator)
+        if part is None:
+            self.countable = False
+            self._parts.clear()
+            return
+        if denominator is None and unanswered is not None:
+            column, values, _, count = part
+            zero = values == 0  # at most one bin per column; there whenever unanswered > 0
+            count[zero] -= unanswered[column[zero]]
+        self._parts.append(part)
+
+    def spread(self) -> _Spread:
+        """Moments, shares and Wilcoxon p-values of every column from the counts."""
+        k = self.columns
+        empty = [np.zeros(0, dtype=np.intp)] * 4
+        column, numerator, denominator, count = (
+            [np.concatenate(x) for x in zip(*self._parts, strict=True)] if self._parts else empty
+        )
+        keep = (denominator > 0) & (count > 0)
+        column, count = column[keep], count[keep].astype(float)
+        # Exact integers: equal ratios give identical (correctly rounded) floats, so ties stay
+        # ties, and distinct ratios stay distinct (see _distinct_pairs).
+        value = numerator[keep].astype(float) / denominator[keep]
+        n = np.bincount(column, weights=count, minlength=k)
+        total = np.bincount(column, weights=count * value, minlength=k)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            mean = total / n
+        deviation = value - mean[column]
+        return _Spread(
+            n=n.astype(np.int64),
+            total=total,
+            squares=np.bincount(column, weights=count * deviation * deviation, minlength=k),
+            below=np.bincount(column, weights=count * (value < 0), minlength=k),
+            exceeding=np.bincount(column, weights=count * (value > 0), minlength=k),
+            p_wilcoxon=np.array(
+                [_signed_rank_pvalue(value[column == j], count[column == j]) for j in range(k)]
+            ),
+        )
+
+
+def _distinct_pairs(
+    numerator: np.ndarray, denominator: np.ndarray | None
+) -> tuple[np.ndarray, ...] | None:
+    """(column, numerator, denominator, count) of each distinct pair per row, or None.
+
+    ``denominator`` None means 1 everywhere. None is returned when a value is not an integer,
+    exceeds 2³¹ in size, or the bins (rows × denominators × numerators) would exceed
+    :data:`MAX_COUNTING_BINS`; the last keeps |numerator| · denominator² well below 2⁵², so
+    that distinct ratios are distinct floats.
+    """
+    k = numerator.shape[0]
+    low, high = numerator.min(), numerator.max()
+    top = 1.0 if denominator is None else denominator.max()
+    if not (-(2.0**31) <= low <= high <= 2.0**31 and 0 <= top <= 2.0**31):  # False for NaN
+        return None
+    width, depth = int(high) - int(low) + 1, int(top) + 1
+    if k * width * depth > MAX_COUNTING_BINS:
+        return None
+    key = numerator.astype(np.intp)
+    if not (key == numerator).all():
+        return None
+    if denominator is not None:
+        denominators = denominator.astype(np.intp)
+        if not (denominators == denominator).all():
+            return None
+        denominators *= width
+        key += denominators
+    # key = (row · depth + denominator) · width + numerator − low
+    offsets = np.arange(k) * (width * depth) - int(low) + (width if denominator is None else 0)
+    key += offsets[:, None]
+    histogram = np.bincount(key.ravel(), minlength=k * width * depth)
+    bins = np.flatnonzero(histogram)
+    column, rest = np.divmod(bins, width * depth)
+    denominators, numerators = np.divmod(rest, width)
+    return column, numerators + int(low), denominators, histogram[bins]
+
+
+def _spread_from_values(g: np.ndarray) -> _Spread:
+    """The :class:`_Spread` of gaps given as values (columns × respondents, NaN: no gap).
+
+    The exact fallback for non-integer gaps: two-pass moments, and Wilcoxon ranks of the
+    sorted distinct values (``np.unique``) of each column.
+    """
+    answered = g == g  # False where NaN
+    n = np.count_nonzero(answered, axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        total = np.where(answered, g, 0.0).sum(axis=1)
+        centred = np.where(answered, g - (total / n)[:, None], 0.0)
+    p_wilcoxon = [
+        _signed_rank_pvalue(*np.unique(row[ok], return_counts=True))
+        for row, ok in zip(g, answered, strict=True)
+    ]
+    return _Spread(
+        n=n,
+        total=total,
+        squares=np.einsum("ij,ij->i", centred, centred),
+        below=np.count_nonzero(g < 0, axis=1),
+        exceeding=np.count_nonzero(g > 0, axis=1),
+        p_wilcoxon=np.array(p_wilcoxon, dtype=float),
+    )
+
+
+def signed_rank_pvalues(differences: np.ndarray) -> np.ndarray:
+    """Two-sided p-values of the Wilcoxon signed-rank test for each column of differences.
+
+    Parameters
+    ----------
+    differences : ndarray, shape (n, k)
+        Paired differences (NaN where a pair is incomplete).
+
+    Returns
+    -------
+    ndarray, shape (k,)
+        The p-value of ``scipy.stats.wilcoxon`` with its defaults (zeros dropped, no continuity
+        correction, ``method="auto"``); NaN for a column without a non-zero difference.
+
+    Notes
+    -----
+    With more than 50 pairs scipy uses the normal approximation, computed here from the counts
+    of each distinct |d| (zeros dropped): R⁺ = Σ_{d>0} rank(|d|) with average ranks for ties,
+    z = (R⁺ − m(m+1)/4) / sqrt((m(m+1)(2m+1) − Σ(t³ − t)/2) / 24), m the number of non-zero
+    differences and t the tie sizes, p = 2Φ(−|z|). Integer-valued differences (ratings) are
+    counted with ``np.bincount`` over their few distinct values, which gives the tie sizes and
+    exact average ranks without sorting; other differences are sorted (``np.unique``). Columns
+    with ≤ 50 pairs go to scipy itself (exact or permutation distribution).
+
+    References
+    ----------
+    Wilcoxon, F. (1945). Individual comparisons by ranking methods. *Biometrics Bulletin* 1(6).
+    Hollander, M., Wolfe, D. A., & Chicken, E. (2014). *Nonparametric Statistical Methods*,
+    3rd ed., §3.1 (ties and zeros).
+    """
+    d = np.asarray(differences, dtype=float).T
+    answered = d == d  # False where NaN
+    counts = _PairCounts(d.shape[0])
+    counts.add(np.where(answered, d, 0.0), unanswered=d.shape[1] - answered.sum(axis=1))
+    return (counts.spread() if counts.countable else _spread_from_values(d)).p_wilcoxon
+
+
+def _signed_rank_pvalue(values: np.ndarray, counts: np.ndarray) -> float:
+    """Wilcoxon p-value of a sample given as values (zeros included) with their counts."""
+    nonzero = values != 0
+    if not np.any(nonzero & (counts > 0)):
+        return np.nan
+    if counts.sum() <= EXACT_WILCOXON_MAX_N:
+        return float(stats.wilcoxon(np.repeat(values, counts.astype(np.intp))).pvalue)
+    values, counts = values[nonzero], counts[nonzero]
+    magnitudes, level = np.unique(np.abs(values), return_inverse=True)
+    ties = np.bincount(level, weights=counts, minlength=magnitudes.size)
+    positives = np.bincount(level, weights=counts * (values > 0), minlength=magnitudes.size)
+    average_rank = np.cumsum(ties) - (ties - 1) / 2
+    m = ties.sum()
+    rank_sum = positives @ average_rank
+    variance = (m * (m + 1) * (2 * m + 1) - np.sum(ties**3 - ties) / 2) / 24
+    z = (rank_sum - m * (m + 1) / 4) / np.sqrt(variance)
+    return float(2 * stats.norm.sf(abs(z)))
+
+
+# --- paired statistics of items --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Summary:
+    """Sufficient statistics of one level's columns: sums of the levels and the gaps' spread."""
+
+    sum_e: np.ndarray  # Σ E over answered pairs
+    sum_p: np.ndarray  # Σ P over answered pairs
+    delighted: np.ndarray  # count of P ≥ 1.2·E
+    spread: _Spread
+
+
+def _frame(summary: _Summary, names: Sequence[str], label: str) -> pd.DataFrame:
+    """The table of :func:`paired_gaps` from a level's sufficient statistics."""
+    s = summary.spread
+    n = s.n
+    with np.errstate(invalid="ignore", divide="ignore"):
+        gap = s.total / n
+        sd = np.sqrt(s.squares / (n - 1))
+        se = sd / np.sqrt(n)
+        t = gap / se
+        half_width = stats.t.ppf(0.5 + CONFIDENCE / 2, n - 1) * se
+        return pd.DataFrame(
+            {
+                label: list(names),
+                "n": n,
+                "expectation": summary.sum_e / n,
+                "perception": summary.sum_p / n,
+                "gap": gap,
+                "sd": sd,
+                "ci_low": gap - half_width,
+                "ci_high": gap + half_width,
+                "t": t,
+                "p_value": 2 * stats.t.sf(np.abs(t), n - 1),
+                "p_wilcoxon": s.p_wilcoxon,
+                "d_z": gap / sd,
+                "share_below": s.below / n,
+                "share_meeting": (n - s.below - s.exceeding) / n,
+                "share_exceeding": s.exceeding / n,
+                "share_exceeding_20": summary.delighted / n,
+            }
+        )
 
 
 def paired_gaps(
@@ -61,6 +319,8 @@ def paired_gaps(
     CI = Ḡ ± t_{0.975, n−1} s/√n, d_z = Ḡ / s (Cohen 1988). The disconfirmation shares follow
     Oliver (1980): below expectation dissatisfies, meeting it satisfies, exceeding it delights.
     "Exceeding by 20%" is the rule of thumb of methods.md §6, read as a ratio P ≥ 1.2·E.
+    Integer-valued gaps are summarized from the counts of their distinct values (exact sums,
+    centred squares Σ c_v (v − Ḡ)², Wilcoxon ranks); see :func:`signed_rank_pvalues`.
 
     References
     ----------
@@ -69,102 +329,141 @@ def paired_gaps(
     decisions. *J. Marketing Research* 17(4), 460–469.
     Cohen, J. (1988). *Statistical Power Analysis for the Behavioral Sciences*, 2nd ed.
     """
-    # Work on items × respondents views: contiguous rows when the caller passes F-ordered
-    # arrays (as survey_inputs does), so every reduction runs along memory.
+    return _frame(_item_pass(expectation, perception).items, names, label)
+
+
+@dataclass(frozen=True)
+class _ItemPass:
+    """What one pass over the items gives: the summaries of the items and of each level of
+    groups, and the groups' sums per respondent."""
+
+    items: _Summary
+    levels: list[_Summary]
+    #: Per group (rows, level after level) and respondent (columns): Σ w E, Σ w (P − E) and
+    #: Σ w over the items answered; w = 1, or stated importance in the importance-weighted row.
+    sum_e: np.ndarray
+    sum_g: np.ndarray
+    weight: np.ndarray
+
+
+def _item_pass(
+    expectation: np.ndarray,
+    perception: np.ndarray,
+    levels: Sequence[Sequence[np.ndarray]] = (),
+    importance: np.ndarray | None = None,
+) -> _ItemPass:
+    """One pass over blocks of respondents for every item and every group of items.
+
+    ``levels`` lists levels (dimensions, overall), each a list of groups given as item
+    positions; ``importance`` (n × k) adds an importance-weighted group of all items to the
+    last level. Per block, G = P − E is computed once; E and G with 0 where a pair is
+    incomplete give the items' sums and the counts of G's distinct values (integer data; see
+    :class:`_PairCounts`); added row by row they give each group's sums per respondent, whose
+    ratios (the respondent's mean E, P and G over the group's answered items) are summarized
+    in the same block, while in the cache.
+    """
+    # Items × respondents views: contiguous rows when the caller passes F-ordered arrays (as
+    # survey_inputs does), so every reduction runs along memory.
     e = np.asarray(expectation, dtype=float).T
     p = np.asarray(perception, dtype=float).T
-    g = p - e
-    answered = g == g  # False where either rating is NaN
-    n = np.count_nonzero(answered, axis=1)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        gap = np.where(answered, g, 0.0).sum(axis=1) / n
-        mean_e = np.where(answered, e, 0.0).sum(axis=1) / n
-        centred = np.where(answered, g - gap[:, None], 0.0)
-        sd = np.sqrt(np.einsum("ij,ij->i", centred, centred) / (n - 1))
-        se = sd / np.sqrt(n)
-        t = gap / se
-        half_width = stats.t.ppf(0.5 + CONFIDENCE / 2, n - 1) * se
-        shares = _disconfirmation_shares(e, p, g, n)
-        return pd.DataFrame(
-            {
-                label: list(names),
-                "n": n,
-                "expectation": mean_e,
-                "perception": mean_e + gap,
-                "gap": gap,
-                "sd": sd,
-                "ci_low": gap - half_width,
-                "ci_high": gap + half_width,
-                "t": t,
-                "p_value": 2 * stats.t.sf(np.abs(t), n - 1),
-                "p_wilcoxon": signed_rank_pvalues(g.T),
-                "d_z": gap / sd,
-                **shares,
-            }
+    w_all = None if importance is None else np.asarray(importance, dtype=float).T
+    k, n = e.shape
+    groups = [g for level in levels for g in level]
+    plans = _group_plans(groups)
+    bounds = np.cumsum([0, *(len(level) for level in levels)])
+    rows = [slice(a, b) for a, b in itertools.pairwise(bounds)]
+    if importance is not None and rows:
+        rows[-1] = slice(rows[-1].start, rows[-1].stop + 1)
+    sum_e, sum_g, weight = (np.zeros((len(groups) + (importance is not None), n)) for _ in "egw")
+    items = _Accumulator(k)
+    level_sums = [_Accumulator(r.stop - r.start) for r in rows]
+    for start in range(0, n, BLOCK_RESPONDENTS):
+        block = slice(start, min(start + BLOCK_RESPONDENTS, n))
+        e_b, p_b = e[:, block], p[:, block]
+        g = p_b - e_b
+        answered = g == g  # False where either rating is NaN
+        e0 = np.where(answered, e_b, 0.0)
+        g0 = np.where(answered, g, 0.0)
+        items.sum_e += e0.sum(axis=1)
+        items.delighted += np.count_nonzero(p_b >= DELIGHT_RATIO * e_b, axis=1)
+        items.counts.add(g0, unanswered=g0.shape[1] - np.count_nonzero(answered, axis=1))
+        for j, (from_items, sources) in enumerate(plans):
+            source = (
+                (e0, g0, answered) if from_items else (x[:, block] for x in (sum_e, sum_g, weight))
+            )
+            for out, x in zip((sum_e, sum_g, weight), source, strict=True):
+                _add_rows(out[j, block], x, sources)
+        if w_all is not None:
+            w = w_all[:, block]
+            w = np.where(answered & (w > 0), w, 0.0)  # NaN > 0 is False
+            sum_e[-1, block] = np.einsum("ij,ij->j", w, e0)
+            sum_g[-1, block] = np.einsum("ij,ij->j", w, g0)
+            weight[-1, block] = w.sum(axis=0)
+        for level, r in zip(level_sums, rows, strict=True):
+            level.add_ratios(sum_e[r, block], sum_g[r, block], weight[r, block])
+    summaries = [items.summary(lambda: _spread_from_values(p - e))]
+    for level, r in zip(level_sums, rows, strict=True):
+        summaries.append(
+            level.summary(lambda r=r: _spread_from_values(_ratio(sum_g[r], weight[r])))
         )
+    return _ItemPass(summaries[0], summaries[1:], sum_e, sum_g, weight)
 
 
-def _disconfirmation_shares(
-    e: np.ndarray, p: np.ndarray, g: np.ndarray, n: np.ndarray
-) -> dict[str, np.ndarray]:
-    below = np.count_nonzero(g < 0, axis=1)
-    exceeding = np.count_nonzero(g > 0, axis=1)
-    delighted = np.count_nonzero(p >= DELIGHT_RATIO * e, axis=1)
-    return {
-        "share_below": below / n,
-        "share_meeting": (n - below - exceeding) / n,
-        "share_exceeding": exceeding / n,
-        "share_exceeding_20": delighted / n,
-    }
+class _Accumulator:
+    """Running sums of a level's columns over blocks of respondents (see :func:`_item_pass`)."""
+
+    def __init__(self, columns: int) -> None:
+        self.sum_e = np.zeros(columns)
+        self.sum_p: np.ndarray | None = None  # groups only (add_ratios); items: Σ E + Σ G
+        self.delighted = np.zeros(columns, dtype=np.int64)
+        self.counts = _PairCounts(columns)
+
+    def add_ratios(self, sum_e: np.ndarray, sum_g: np.ndarray, weight: np.ndarray) -> None:
+        """Add a block of per-respondent group sums: means Ē = Σ E / w, P̄ = (Σ E + Σ G) / w."""
+        has = weight > 0
+        mean_e = np.divide(sum_e, weight, out=np.zeros(has.shape), where=has)
+        mean_p = np.divide(sum_e + sum_g, weight, out=np.zeros(has.shape), where=has)
+        self.sum_e += mean_e.sum(axis=1)
+        self.sum_p = mean_p.sum(axis=1) + (0.0 if self.sum_p is None else self.sum_p)
+        self.delighted += np.count_nonzero((mean_p >= DELIGHT_RATIO * mean_e) & has, axis=1)
+        self.counts.add(sum_g, weight)
+
+    def summary(self, fallback: Callable[[], _Spread]) -> _Summary:
+        """The level's summary; ``fallback`` gives the spread when the gaps were not countable."""
+        spread = self.counts.spread() if self.counts.countable else fallback()
+        sum_p = self.sum_e + spread.total if self.sum_p is None else self.sum_p
+        return _Summary(self.sum_e, sum_p, self.delighted, spread)
 
 
-def signed_rank_pvalues(differences: np.ndarray) -> np.ndarray:
-    """Two-sided p-values of the Wilcoxon signed-rank test for each column of differences.
-
-    Parameters
-    ----------
-    differences : ndarray, shape (n, k)
-        Paired differences (NaN where a pair is incomplete).
-
-    Returns
-    -------
-    ndarray, shape (k,)
-        The p-value of ``scipy.stats.wilcoxon`` with its defaults (zeros dropped, no continuity
-        correction, ``method="auto"``); NaN for a column without a non-zero difference.
-
-    Notes
-    -----
-    With more than 50 pairs scipy uses the normal approximation, computed here for all columns
-    from the counts of each distinct |d| (zeros dropped): R⁺ = Σ_{d>0} rank(|d|) with average
-    ranks for ties, z = (R⁺ − m(m+1)/4) / sqrt((m(m+1)(2m+1) − Σ(t³ − t)/2) / 24), m the
-    number of non-zero differences and t the tie sizes, p = 2Φ(−|z|). Columns with ≤ 50 pairs
-    go to scipy itself (exact or permutation distribution).
-
-    References
-    ----------
-    Wilcoxon, F. (1945). Individual comparisons by ranking methods. *Biometrics Bulletin* 1(6).
-    Hollander, M., Wolfe, D. A., & Chicken, E. (2014). *Nonparametric Statistical Methods*,
-    3rd ed., §3.1 (ties and zeros).
-    """
-    columns = np.ascontiguousarray(np.asarray(differences, dtype=float).T)
-    return np.array([_signed_rank_pvalue(column[~np.isnan(column)]) for column in columns])
+def _ratio(numerator: np.ndarray, denominator: np.ndarray) -> np.ndarray:
+    """numerator / denominator where the denominator is positive, else NaN."""
+    has = denominator > 0
+    return np.divide(numerator, denominator, out=np.full(has.shape, np.nan), where=has)
 
 
-def _signed_rank_pvalue(d: np.ndarray) -> float:
-    if not np.any(d != 0):
-        return np.nan
-    if d.size <= EXACT_WILCOXON_MAX_N:
-        return float(stats.wilcoxon(d).pvalue)
-    values, counts = np.unique(d[d != 0], return_counts=True)
-    magnitudes, level = np.unique(np.abs(values), return_inverse=True)
-    ties = np.bincount(level, weights=counts, minlength=magnitudes.size)
-    positives = np.bincount(level, weights=counts * (values > 0), minlength=magnitudes.size)
-    average_rank = np.cumsum(ties) - (ties - 1) / 2
-    m = ties.sum()
-    rank_sum = positives @ average_rank
-    variance = (m * (m + 1) * (2 * m + 1) - np.sum(ties**3 - ties) / 2) / 24
-    z = (rank_sum - m * (m + 1) / 4) / np.sqrt(variance)
-    return float(2 * stats.norm.sf(abs(z)))
+def _group_plans(groups: Sequence[np.ndarray]) -> list[tuple[bool, np.ndarray]]:
+    """How to sum each group per respondent: (True, item positions) or, when the group is the
+    disjoint union of earlier groups (overall = Σ dimensions), (False, those groups' rows)."""
+    plans = []
+    for j, group in enumerate(groups):
+        members, parts, covered = set(group.tolist()), [], set()
+        for i in range(j):
+            earlier = set(groups[i].tolist())
+            if earlier <= members and not earlier & covered:
+                parts.append(i)
+                covered |= earlier
+        if covered == members and len(parts) < len(members):
+            plans.append((False, np.array(parts)))
+        else:
+            plans.append((True, group))
+    return plans
+
+
+def _add_rows(out: np.ndarray, x: np.ndarray, rows: np.ndarray) -> None:
+    """out += Σ x[rows] (rows of a block), in place. Row by row: faster and steadier here than
+    a blocked matmul by the membership matrix, which pays BLAS threading per block."""
+    for i in rows:
+        np.add(out, x[i], out=out)
 
 
 def respondent_means(
@@ -193,7 +492,8 @@ def respondent_means(
     SERVQUAL dimension score: the mean of the dimension's items per respondent
     (Parasuraman, Zeithaml & Berry 1988), so that the dimension gap P̄_rj − Ē_rj is the mean of
     the item gaps. With stated importance as weights it is the importance-weighted score
-    (Parasuraman, Zeithaml & Berry 1991, *J. Retailing* 67(4)).
+    (Parasuraman, Zeithaml & Berry 1991, *J. Retailing* 67(4)). :func:`gap_levels` computes
+    the same sums in its single pass over the items.
     """
     w = np.asarray(weights, dtype=float).T  # items × respondents (see paired_gaps)
     used = w > 0  # False for 0 and NaN
@@ -377,12 +677,27 @@ class GapInputs:
 
 @dataclass(frozen=True)
 class GapLevel:
-    """Per-respondent expectation and perception at one level: items, dimensions or overall."""
+    """Per-respondent expectation and perception at one level: items, dimensions or overall.
+
+    For dimensions and the overall gap, ``gap_sum`` and ``weight`` (n × g) are Σ w (P − E)
+    and Σ w over the items a respondent answered (w = 1, or stated importance): the gap is
+    their ratio, and integer sums let :func:`gap_tables` count instead of sort.
+    """
 
     label: str
     names: tuple[str, ...]
     expectation: np.ndarray
     perception: np.ndarray
+    gap_sum: np.ndarray | None = None
+    weight: np.ndarray | None = None
+
+    @property
+    def gaps(self) -> np.ndarray:
+        """Each respondent's gap P − E (n × g, NaN where the respondent has none)."""
+        if self.gap_sum is None or self.weight is None:
+            return self.perception - self.expectation
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return np.where(self.weight > 0, self.gap_sum / self.weight, np.nan)
 
 
 def gap_levels(inputs: GapInputs) -> list[GapLevel]:
@@ -392,23 +707,42 @@ def gap_levels(inputs: GapInputs) -> list[GapLevel]:
     importance, the importance-weighted mean Σ I_i G_i / Σ I_i over the items the respondent
     answered with an importance ("importance-weighted"); see :func:`respondent_means`.
     """
-    e, p = inputs.expectation, inputs.perception
-    answered = (~(np.isnan(e) | np.isnan(p))).astype(float)
-    dimensions = membership_matrix(inputs.items, inputs.dimensions)
-    everything = np.ones((len(inputs.items), 1))
-    mean_e, mean_p = respondent_means((e, p), answered, np.hstack([dimensions, everything]))
-    levels = [GapLevel("item", inputs.items, e, p)]
-    if inputs.dimensions:
+    return _levels(inputs, _item_pass_of(inputs))
+
+
+def _item_pass_of(inputs: GapInputs) -> _ItemPass:
+    """The single pass over the items (:func:`_item_pass`) with the levels of
+    :func:`_level_names`."""
+    position = {item: i for i, item in enumerate(inputs.items)}
+    dimensions = [np.array([position[m] for m in ms]) for ms in inputs.dimensions.values()]
+    overall = [np.arange(len(inputs.items))]
+    levels = [dimensions, overall] if dimensions else [overall]
+    return _item_pass(inputs.expectation, inputs.perception, levels, inputs.importance)
+
+
+def _level_names(inputs: GapInputs) -> list[tuple[str, tuple[str, ...]]]:
+    """The group levels of :func:`gap_levels` (label, column names): dimensions, overall."""
+    overall = (
+        ("unweighted",) if inputs.importance is None else ("unweighted", "importance-weighted")
+    )
+    dimensions = [("dimension", tuple(inputs.dimensions))] if inputs.dimensions else []
+    return [*dimensions, ("overall", overall)]
+
+
+def _levels(inputs: GapInputs, scan: _ItemPass) -> list[GapLevel]:
+    """Items, dimensions and overall from the group sums of the pass over the items."""
+    mean_e = _ratio(scan.sum_e, scan.weight)
+    mean_p = _ratio(scan.sum_e + scan.sum_g, scan.weight)
+    levels = [GapLevel("item", inputs.items, inputs.expectation, inputs.perception)]
+    start = 0
+    for label, names in _level_names(inputs):
+        rows = slice(start, start + len(names))
+        start = rows.stop
+        # Respondents × groups views of groups × respondents arrays (see paired_gaps).
         levels.append(
-            GapLevel("dimension", tuple(inputs.dimensions), mean_e[:, :-1], mean_p[:, :-1])
-        )
-    names, overall_e, overall_p = ["unweighted"], [mean_e[:, -1:]], [mean_p[:, -1:]]
-    if inputs.importance is not None:
-        weighted_e, weighted_p = respondent_means((e, p), answered * inputs.importance, everything)
-        names.append("importance-weighted")
-        overall_e.append(weighted_e)
-        overall_p.append(weighted_p)
-    levels.append(GapLevel("overall", tuple(names), np.hstack(overall_e), np.hstack(overall_p)))
+            GapLevel(label, names, mean_e[rows].T, mean_p[rows].T,
+                     scan.sum_g[rows].T, scan.weight[rows].T)
+        )  # fmt: skip
     return levels
 
 
@@ -417,12 +751,14 @@ def gap_tables(inputs: GapInputs, adjust: Adjustment = "holm") -> dict[str, pd.D
 
     Item and dimension p-values (paired t and Wilcoxon) are adjusted within their level
     (``p_adj``, ``p_wilcoxon_adj``); the overall level (``measure`` column) is not a family and
-    is not adjusted. Items carry the ``dimension`` they belong to.
+    is not adjusted. Items carry the ``dimension`` they belong to. One pass over the items
+    (:func:`_item_pass`) gives the item statistics and the dimension and overall sums per
+    respondent.
     """
-    tables = {
-        level.label: paired_gaps(level.expectation, level.perception, level.names, level.label)
-        for level in gap_levels(inputs)
-    }
+    scan = _item_pass_of(inputs)
+    tables = {"item": _frame(scan.items, inputs.items, "item")}
+    for (label, names), summary in zip(_level_names(inputs), scan.levels, strict=True):
+        tables[label] = _frame(summary, names, label)
     tables["overall"] = tables["overall"].rename(columns={"overall": "measure"})
     for family in ("item", "dimension"):
         if family in tables:
@@ -652,7 +988,7 @@ def _by_segment(
     segments = pd.concat(frames, ignore_index=True)
     segments = segments.loc[:, ["segment", "level", "name", *ITEM_COLUMNS[2:]]]
     levels = gap_levels(inputs)
-    gaps = np.column_stack([lv.perception - lv.expectation for lv in levels])
+    gaps = np.column_stack([lv.gaps for lv in levels])
     names = [n for lv in levels for n in lv.names]
     tests = segment_tests(gaps, labels, names, adjust)
     tests.insert(0, "level", [lv.label for lv in levels for _ in lv.names])

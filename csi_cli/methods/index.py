@@ -547,12 +547,15 @@ def _dropped_resamples(boot: pls.Bootstrap | None) -> tuple[str, ...]:
 
 
 def bootstrap_means(data: np.ndarray, resamples: int, seed: int) -> np.ndarray:
-    """Item means of ``resamples`` bootstrap samples (resamples × p), drawn in batches."""
+    """Item means of ``resamples`` bootstrap samples (resamples × p), drawn in batches over
+    the resampling units of :func:`pls.resampling_units`."""
     rng = np.random.default_rng(seed)
-    n = data.shape[0]
-    return np.concatenate(
-        [pls.draw_counts(rng, size, n) @ data / n for size in pls.resample_batches(resamples, n)]
-    )
+    units = pls.resampling_units(data, rng)
+    draws = []
+    for size in pls.resample_batches(resamples, units.count):
+        counts = pls.draw_counts(rng, size, units.count)
+        draws.append(units.centre + (counts @ units.first) / (counts @ units.sizes)[:, None])
+    return np.concatenate(draws)
 
 
 # --- tables ----------------------------------------------------------------------------------

@@ -13,6 +13,7 @@ import pandas as pd
 from scipy import stats
 
 from csi_cli.methods.gap import segment_labels
+from csi_cli.options import DEFAULT_SEED
 from csi_cli.results import Chart, Table, plain, records
 
 if TYPE_CHECKING:
@@ -21,7 +22,15 @@ if TYPE_CHECKING:
 
 PROMOTER_MIN = 9
 DETRACTOR_MAX = 6
-Z_95 = float(stats.norm.ppf(0.975))
+CONFIDENCE = 0.95
+Z_95 = float(stats.norm.ppf(0.5 + CONFIDENCE / 2))
+#: Below this many answers the 95% CI is a percentile bootstrap instead of NPS ± 1.96 SE.
+#: methods.md §4 asks for "bootstrap for small n" without a number; 100 is our convention
+#: (the brief of this feature), where the normal approximation of the +1/0/−1 mean is rough
+#: for shares near 0 or 1 (cf. Brown, Cai & DasGupta 2001 for the binomial case).
+BOOTSTRAP_BELOW_N = 100
+#: Bootstrap resamples for the small-n CI (cheap: one multinomial draw of three counts each).
+NPS_RESAMPLES = 10_000
 
 
 @dataclass(frozen=True)
@@ -36,9 +45,10 @@ class NpsSummary:
     se: float
     ci_low: float
     ci_high: float
+    ci_method: str = "normal"  # "normal" (NPS ± 1.96 SE) or "bootstrap" (percentile)
 
     def to_dict(self) -> dict[str, Any]:
-        """Counts, shares (0–1), NPS, SE and 95% CI as JSON-safe values."""
+        """Counts, shares (0–1), NPS, SE, 95% CI and its method as JSON-safe values."""
         with np.errstate(invalid="ignore", divide="ignore"):
             shares = {
                 f"share_{group}": np.float64(getattr(self, group)) / self.n
@@ -63,28 +73,46 @@ class NpsDifference:
         return plain(asdict(self))
 
 
-def nps_summary(scores: np.ndarray) -> NpsSummary:
+def nps_summary(
+    scores: np.ndarray,
+    seed: int = DEFAULT_SEED,
+    resamples: int = NPS_RESAMPLES,
+    bootstrap_below: int = BOOTSTRAP_BELOW_N,
+) -> NpsSummary:
     """Net Promoter Score of 0–10 likelihood-to-recommend ratings (NaN = not answered).
 
     Parameters
     ----------
     scores : ndarray
         Ratings on 0–10; NaN values are left out.
+    seed : int
+        Seed of the bootstrap (small n only); the same seed gives the same CI.
+    resamples : int
+        Bootstrap resamples.
+    bootstrap_below : int
+        Use the bootstrap CI when fewer answers than this (:data:`BOOTSTRAP_BELOW_N`).
 
     Returns
     -------
     NpsSummary
+        ``ci_method`` says which CI was computed: "normal" or "bootstrap".
 
     Notes
     -----
     With p the share of promoters (score ≥ 9) and d the share of detractors (score ≤ 6) among
     the n answers: NPS = 100 (p − d); as the mean of a variable scored +1/0/−1 its standard
-    error is SE = 100 · sqrt((p + d − (p − d)²) / n); the 95% CI is NPS ± 1.96 SE.
+    error is SE = 100 · sqrt((p + d − (p − d)²) / n); the 95% CI is NPS ± 1.96 SE. For small n
+    (methods.md §4: "bootstrap for small n"; below :data:`BOOTSTRAP_BELOW_N` answers) it is the
+    percentile bootstrap CI (Efron & Tibshirani 1993, §13.3): the NPS of a resample of the n
+    answers depends only on its counts of promoters, passives and detractors, which are
+    multinomial(n; p, 1 − p − d, d), so all resamples are drawn at once as counts — the same
+    distribution as resampling the answers themselves. The SE stays the analytic one.
 
     References
     ----------
     Reichheld, F. F. (2003). The one number you need to grow. *Harvard Business Review* 81(12),
     46–54.
+    Efron, B., & Tibshirani, R. J. (1993). *An Introduction to the Bootstrap*. Chapman & Hall.
     """
     answered = np.asarray(scores, dtype=float)
     answered = answered[~np.isnan(answered)]
@@ -95,6 +123,11 @@ def nps_summary(scores: np.ndarray) -> NpsSummary:
         p, d = np.float64(promoters) / n, np.float64(detractors) / n
         se = 100 * np.sqrt((p + d - (p - d) ** 2) / n)
     nps = 100 * (p - d)
+    ci_low, ci_high, method = nps - Z_95 * se, nps + Z_95 * se, "normal"
+    if 0 < n < bootstrap_below:
+        ci_low, ci_high = bootstrap_ci(promoters, n - promoters - detractors, detractors,
+                                       seed, resamples)  # fmt: skip
+        method = "bootstrap"
     return NpsSummary(
         n=n,
         promoters=promoters,
@@ -102,9 +135,26 @@ def nps_summary(scores: np.ndarray) -> NpsSummary:
         detractors=detractors,
         nps=float(nps),
         se=float(se),
-        ci_low=float(nps - Z_95 * se),
-        ci_high=float(nps + Z_95 * se),
+        ci_low=float(ci_low),
+        ci_high=float(ci_high),
+        ci_method=method,
     )
+
+
+def bootstrap_ci(
+    promoters: int, passives: int, detractors: int, seed: int, resamples: int = NPS_RESAMPLES
+) -> tuple[float, float]:
+    """Percentile bootstrap 95% CI of the NPS from the category counts (see nps_summary).
+
+    Each resample's counts are one multinomial draw over the three categories, all drawn in
+    one call; the CI is the 2.5% and 97.5% quantiles of 100 (promoters − detractors) / n.
+    """
+    n = promoters + passives + detractors
+    rng = np.random.default_rng(seed)
+    counts = rng.multinomial(n, np.array([promoters, passives, detractors]) / n, size=resamples)
+    scores = 100 * (counts[:, 0] - counts[:, 2]) / n
+    low, high = np.quantile(scores, [(1 - CONFIDENCE) / 2, (1 + CONFIDENCE) / 2])
+    return float(low), float(high)
 
 
 def nps_difference(current: NpsSummary, previous: NpsSummary) -> NpsDifference:
@@ -204,12 +254,17 @@ class NpsResult:
     def _score_table(self) -> Table:
         s = self.summary
         frame = pd.DataFrame([{"n": s.n, "nps": s.nps, "se": s.se, "ci_low": s.ci_low,
-                               "ci_high": s.ci_high}])  # fmt: skip
+                               "ci_high": s.ci_high, "ci_method": s.ci_method}])  # fmt: skip
+        ci = {
+            "normal": "95% CI = NPS ± 1.96 SE",
+            "bootstrap": f"95% CI: percentile bootstrap ({NPS_RESAMPLES:,} resamples; fewer "
+            f"than {BOOTSTRAP_BELOW_N} answers)",
+        }[s.ci_method]
         return Table(
             "Net Promoter Score",
             frame,
             {"n": 0, "nps": 1, "se": 2, "ci_low": 1, "ci_high": 1},
-            note="NPS = % promoters − % detractors; 95% CI = NPS ± 1.96 SE.",
+            note=f"NPS = % promoters − % detractors; {ci}.",
             key="nps_score",
         )
 
@@ -243,14 +298,14 @@ def run(survey: Survey, options: RunOptions) -> NpsResult:
     if options.by is not None:
         labels = segment_labels(survey, options.by)
         names = pd.unique(pd.Series(labels).dropna())
-        summaries = [nps_summary(scores[labels == name]) for name in names]
+        summaries = [nps_summary(scores[labels == name], options.seed) for name in names]
         segments = pd.DataFrame([asdict(s) for s in summaries])
         segments.insert(0, "segment", names)
         test = composition_test(summaries)
     return NpsResult(
         n=survey.n,
         column=column,
-        summary=nps_summary(scores),
+        summary=nps_summary(scores, options.seed),
         by=options.by,
         segments=segments,
         segment_test=test,
