@@ -328,7 +328,8 @@ def _toml(value: Any) -> str:
         return str(int(value))
     if isinstance(value, (int, float)):
         return repr(value)
-    return json.dumps(str(value), ensure_ascii=False)
+    # TOML allows no raw DEL in a string; JSON leaves it unescaped.
+    return json.dumps(str(value), ensure_ascii=False).replace("\x7f", "\\u007f")
 
 
 def _key(name: str) -> str:

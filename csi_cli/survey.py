@@ -318,7 +318,7 @@ def read_table(
 
 
 def _check_readable(path: Path) -> None:
-    name = safe_text(path)
+    name = safe_text(path, limit=400)  # a long folder must not cut the file name off
     if not path.exists():
         raise InputError(f"file not found: {name}. Check the path and the file name.")
     if path.is_dir():

@@ -344,3 +344,12 @@ def test_arbitrary_bytes_raise_only_input_error(content, suffix):
         path.write_bytes(content)
         with contextlib.suppress(InputError):  # anything else fails the test
             load(path)
+
+
+def test_long_folder_does_not_hide_the_file_name(tmp_path):
+    folder = tmp_path / ("很长的文件夹名称" * 8)
+    folder.mkdir()
+    path = folder / "survey.csv"
+    path.write_bytes(b"")
+    with pytest.raises(InputError, match=r"survey\.csv is empty"):
+        load(path)
