@@ -209,7 +209,11 @@ def _group_members(n: int, max_units: int, rng: np.random.Generator) -> list[np.
     if n <= max_units:
         return [np.array([i]) for i in range(n)]
     order = rng.permutation(n)
-    return np.array_split(order, max_units)
+    quota, extra = divmod(n, max_units)
+    members = [order[g * quota : (g + 1) * quota] for g in range(max_units)]
+    for g in range(extra):
+        members[g] = np.append(members[g], order[max_units * quota + g])
+    return members
 
 
 def test_grouped_bootstrap_standard_errors_match_the_respondent_bootstrap(monkeypatch):

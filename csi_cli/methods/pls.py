@@ -23,7 +23,7 @@ Mode = Literal["A", "B"]
 SCHEMES: tuple[str, ...] = ("path", "centroid", "factorial")
 RESAMPLE_CELLS = 4_000_000  # resamples × respondents held in memory at once
 ROW_CHUNK = 50_000  # respondents per chunk of the batched cross-products
-MAX_UNITS = 20_000  # above this many respondents the bootstrap resamples random groups
+MAX_UNITS = 5_000  # above this many respondents the bootstrap resamples random groups
 
 
 @dataclass(frozen=True)
@@ -569,7 +569,7 @@ def resampling_units(
     bootstrap of iid "super-observations" whose sums are the group sums. Because the groups are
     random, group sums are iid with mean ``m·μ`` and covariance ``m·Σ`` (``m = n/G``), so the
     resampled moments have the same first two moments as under respondent resampling, to
-    O(1/G); with G = 20,000 the percentile intervals are those of the respondent bootstrap
+    O(1/G); with G = 5,000 the percentile intervals are those of the respondent bootstrap
     within Monte Carlo error (tests/test_pls.py checks the standard errors), while a resample
     costs O(G p²) instead of O(n p²). This is the blocking idea of the bag of little bootstraps
     (Kleiner, Talwalkar, Sarkar & Jordan 2014, *JRSS B* 76(4)) applied to the sufficient
@@ -584,20 +584,18 @@ def resampling_units(
         return ResamplingUnits(
             centre, np.ones(n), centred, centred[:, upper[0]] * centred[:, upper[1]]
         )
-    order = rng.permutation(n)
-    sizes = np.full(max_units, n // max_units)
-    sizes[: n % max_units] += 1  # the first n mod G groups have one respondent more
-    starts = np.concatenate([[0], np.cumsum(sizes)])
-    first = np.empty((max_units, p))
-    second = np.empty((max_units, upper[0].size))
-    per_chunk = max(1, ROW_CHUNK * max_units // n)
-    for g0 in range(0, max_units, per_chunk):
-        g1 = min(g0 + per_chunk, max_units)
-        rows = data[order[starts[g0] : starts[g1]]] - centre
-        offsets = starts[g0:g1] - starts[g0]
-        first[g0:g1] = np.add.reduceat(rows, offsets, axis=0)
-        second[g0:g1] = np.add.reduceat(rows[:, upper[0]] * rows[:, upper[1]], offsets, axis=0)
-    return ResamplingUnits(centre, sizes.astype(float), first, second)
+    quota, extra = divmod(n, max_units)
+    shuffled = data[rng.permutation(n)] - centre
+    groups = shuffled[: max_units * quota].reshape(max_units, quota, p)
+    first = groups.sum(axis=1)
+    cross = np.matmul(groups.transpose(0, 2, 1), groups)
+    leftover = shuffled[max_units * quota :]  # one more respondent for each of the first groups
+    first[:extra] += leftover
+    cross[:extra] += leftover[:, :, None] * leftover[:, None, :]
+    sizes = np.full(max_units, float(quota))
+    sizes[:extra] += 1
+    second = cross[:, upper[0], upper[1]]
+    return ResamplingUnits(centre, sizes, first, second)
 
 
 def unit_moments(units: ResamplingUnits, counts: np.ndarray) -> Moments:
