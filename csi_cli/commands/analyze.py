@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Annotated
-
-import typer
-
 from csi_cli.commands import common
 from csi_cli.options import DEFAULT_BOOTSTRAP, DEFAULT_SEED, RunOptions
 
@@ -20,9 +16,7 @@ def analyze(
     fmt: common.FormatOpt = None,
     output: common.OutputOpt = None,
     seed: common.SeedOpt = DEFAULT_SEED,
-    bootstrap: Annotated[
-        int, typer.Option("--bootstrap", min=0, help="CSI bootstrap resamples (0: none).")
-    ] = DEFAULT_BOOTSTRAP,
+    bootstrap: common.BootstrapOpt = DEFAULT_BOOTSTRAP,
     max_cells: common.MaxCellsOpt = common.DEFAULT_MAX_CELLS,
 ) -> None:
     """Run every analysis the file supports (CSI, Kano, gaps, NPS) and render one report."""

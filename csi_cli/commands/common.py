@@ -68,6 +68,25 @@ OutputOpt = Annotated[
     typer.Option("--output", "-o", help="Write to this file (atomically) instead of stdout."),
 ]
 SeedOpt = Annotated[int, typer.Option("--seed", help="Random seed (bootstrap, permutations).")]
+
+
+class Crosshair(StrEnum):
+    """Where the importance–performance crosshair sits."""
+
+    mean = "mean"
+    mid = "mid"
+
+
+BootstrapOpt = Annotated[
+    int, typer.Option("--bootstrap", min=0, help="Bootstrap resamples for SEs and CIs (0 skips).")
+]
+CrosshairOpt = Annotated[
+    Crosshair,
+    typer.Option(
+        "--crosshair",
+        help="Importance–performance crosshair: mean (data means) | mid (scale midpoint).",
+    ),
+]
 MaxCellsOpt = Annotated[
     int,
     typer.Option("--max-cells", min=1, help="Largest workbook sheet read (rows × columns)."),
@@ -319,7 +338,10 @@ def execute(
 __all__ = [
     "DEFAULT_MAX_CELLS",
     "EXIT_BAD_INPUT",
+    "BootstrapOpt",
     "ByOpt",
+    "Crosshair",
+    "CrosshairOpt",
     "FileArg",
     "Format",
     "FormatOpt",

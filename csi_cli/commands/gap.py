@@ -18,13 +18,6 @@ class Adjust(StrEnum):
     bh = "bh"
 
 
-class Crosshair(StrEnum):
-    """Where the importance–performance crosshair sits."""
-
-    mean = "mean"
-    mid = "mid"
-
-
 class Importance(StrEnum):
     """Sources of importance."""
 
@@ -51,13 +44,7 @@ def gap(
             "--adjust", help="p-value adjustment across items: holm | bh (Benjamini–Hochberg)."
         ),
     ] = Adjust.holm,
-    crosshair: Annotated[
-        Crosshair,
-        typer.Option(
-            "--crosshair",
-            help="Importance–performance crosshair: mean (data means) | mid (scale midpoint).",
-        ),
-    ] = Crosshair.mean,
+    crosshair: common.CrosshairOpt = common.Crosshair.mean,
     importance: Annotated[
         Importance,
         typer.Option(

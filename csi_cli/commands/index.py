@@ -33,13 +33,6 @@ class Scheme(StrEnum):
     factorial = "factorial"
 
 
-class Crosshair(StrEnum):
-    """Where the importance–performance crosshair sits."""
-
-    mean = "mean"
-    mid = "mid"
-
-
 @common.handle_errors
 def index(
     file: common.FileArg,
@@ -54,10 +47,7 @@ def index(
         Method,
         typer.Option("--method", help="pls (PLS path model) | weighted (mean of items, no model)."),
     ] = Method.pls,
-    bootstrap: Annotated[
-        int,
-        typer.Option("--bootstrap", min=0, help="Bootstrap resamples for SEs and CIs (0 skips)."),
-    ] = DEFAULT_BOOTSTRAP,
+    bootstrap: common.BootstrapOpt = DEFAULT_BOOTSTRAP,
     missing: Annotated[
         Missing,
         typer.Option("--missing", help="listwise (drop incomplete respondents) | mean (impute)."),
@@ -74,10 +64,7 @@ def index(
         str | None,
         typer.Option("--target", help="Construct whose index is the headline CSI (default SAT)."),
     ] = None,
-    crosshair: Annotated[
-        Crosshair,
-        typer.Option("--crosshair", help="IPMA crosshair: mean (data means) | mid (50)."),
-    ] = Crosshair.mean,
+    crosshair: common.CrosshairOpt = common.Crosshair.mean,
     max_cells: common.MaxCellsOpt = common.DEFAULT_MAX_CELLS,
 ) -> None:
     """The customer satisfaction index (0–100) of every construct, with path coefficients,

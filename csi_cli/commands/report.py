@@ -85,10 +85,7 @@ def report_command(
     fmt: common.FormatOpt = None,
     output: common.OutputOpt = None,
     seed: common.SeedOpt = DEFAULT_SEED,
-    bootstrap: Annotated[
-        int,
-        typer.Option("--bootstrap", min=0, help="Bootstrap resamples of the index (0: none)."),
-    ] = report.REPORT_BOOTSTRAP,
+    bootstrap: common.BootstrapOpt = report.REPORT_BOOTSTRAP,
     max_cells: common.MaxCellsOpt = common.DEFAULT_MAX_CELLS,
 ) -> None:
     """Compare a period with the previous one: every analysis for both, significant changes,
