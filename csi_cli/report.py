@@ -31,7 +31,7 @@ from csi_cli.methods import gap, index, kano, nps, pls
 from csi_cli.methods.registry import Analysis, supported
 from csi_cli.options import RunOptions
 from csi_cli.periods import Period, to_dates, to_months
-from csi_cli.results import Chart, Report, Result, Section, Table, plain, records
+from csi_cli.results import Chart, Figure, Report, Result, Section, Table, plain, records
 from csi_cli.survey import Survey
 
 #: Bootstrap resamples of a report (index CIs and index differences).
@@ -831,17 +831,18 @@ def _finish(
     if headline is not None:
         target = headline["measure"][6:]
         summary |= {
-            f"CSI ({target}) {now}": headline["value"],
-            "95% CI": [headline["ci_low"], headline["ci_high"]],
-            f"CSI ({target}) {then}": headline["previous"],
-            "Change (points)": headline["difference"],
-            "p-value of the change": headline["p_value"],
+            f"CSI ({target}) {now}": Figure(
+                headline["value"], 1, headline["ci_low"], headline["ci_high"]
+            ),
+            f"CSI ({target}) {then}": Figure(headline["previous"], 1),
+            "Change (points)": Figure(headline["difference"], 1),
+            "p-value of the change": Figure(headline["p_value"], 3),
         }
     nps_row = report.changes[report.changes["measure"] == "nps"]
     if not nps_row.empty:
         summary |= {
-            f"NPS {now}": nps_row["current"].iloc[0],
-            "NPS change": nps_row["difference"].iloc[0],
+            f"NPS {now}": Figure(nps_row["current"].iloc[0], 1),
+            "NPS change": Figure(nps_row["difference"].iloc[0], 1),
         }
     summary["Alerts"] = len(report.alerts) or "none"
     settings = {

@@ -53,6 +53,19 @@ class Table:
         return self.digits.get(column, 3)
 
 
+@dataclass(frozen=True)
+class Figure:
+    """A headline number with the decimals it is shown with (and an optional interval).
+
+    The core never rounds: it says how many decimals a figure deserves, renderers apply it.
+    """
+
+    value: float
+    digits: int = 1
+    low: float | None = None
+    high: float | None = None
+
+
 @runtime_checkable
 class Result(Protocol):
     """What every method returns: a JSON document and tables for people."""
@@ -111,7 +124,9 @@ class Report:
 
     ``to_dict()`` of a report with one result is that result's document (the contract of
     ``csi index|kano|gap --format json``); with several (``csi analyze``) it maps each result's
-    ``name`` to its document, beside ``n`` and ``source``.
+    ``name`` to its document, beside ``n`` and ``source``. ``summary`` holds the headline
+    figures people read first (label → :class:`Figure`, text or number); they repeat numbers of
+    the results, so the JSON document leaves them out.
     """
 
     title: str
@@ -123,10 +138,9 @@ class Report:
     summary: Mapping[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        if len(self.results) == 1 and not self.summary:
+        if len(self.results) == 1:
             return plain(self.results[0].to_dict())
         document: dict[str, Any] = {"source": self.source, "n": self.n}
-        document.update(plain(dict(self.summary)))
         for result in self.results:
             document[result.name] = plain(result.to_dict())
         if self.notes:

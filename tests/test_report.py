@@ -417,7 +417,7 @@ def test_summary_and_sections_for_people(dropped: tuple[Survey, PeriodReport]) -
     _, report = dropped
     assert report.notes[: len(report.alerts)] == report.alerts
     assert report.summary["Period"] == "2026-10" and report.summary["Compared with"] == "2026-09"
-    assert report.summary["Change (points)"] == pytest.approx(
+    assert report.summary["Change (points)"].value == pytest.approx(
         row(report, "index:SAT")["difference"]
     )
     first = report.sections()[0]

@@ -242,6 +242,9 @@ def build_report(
         "bootstrap": options.bootstrap,
         "segments_by": options.by or "",
     }
+    summary: dict[str, Any] = {}
+    for result in results:
+        summary.update(getattr(result, "headline", dict)())
     return Report(
         title=title,
         source=survey.source.name,
@@ -249,6 +252,7 @@ def build_report(
         results=tuple(results),
         settings=settings,
         notes=tuple(notes),
+        summary=summary,
     )
 
 

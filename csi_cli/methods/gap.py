@@ -23,7 +23,7 @@ from csi_cli.errors import UsageError
 from csi_cli.methods.ipa import IpaResult
 from csi_cli.methods.ipa import analyze as analyze_ipa
 from csi_cli.methods.multitest import Adjustment, adjust_pvalues
-from csi_cli.results import Chart, Table, records
+from csi_cli.results import Chart, Figure, Table, records
 
 if TYPE_CHECKING:
     from csi_cli.options import RunOptions
@@ -792,6 +792,19 @@ class GapResult:
     segment_tests: pd.DataFrame | None = None
     name: str = "gap"
     title: str = "Expectation gap (SERVQUAL)"
+
+    def headline(self) -> dict[str, Any]:
+        """The headline figures: the overall gap (P − E) and the largest shortfall."""
+        overall = self.overall.iloc[0]
+        figures: dict[str, Any] = {
+            "Overall gap (P − E)": Figure(overall["gap"], 2, overall["ci_low"], overall["ci_high"])
+        }
+        levels = self.dimensions if not self.dimensions.empty else self.items
+        if not levels.empty:
+            worst = levels.loc[levels["gap"].idxmin()]
+            name = worst["dimension"] if "dimension" in levels else worst["item"]
+            figures[f"Largest shortfall: {name}"] = Figure(worst["gap"], 2)
+        return figures
 
     def to_dict(self) -> dict[str, Any]:
         """The document of survey-spec.md §5 (``n``, ``items``, ``dimensions``) and more."""

@@ -19,7 +19,7 @@ from scipy import stats as scipy_stats
 from csi_cli.errors import InputError, ModelError, UsageError
 from csi_cli.methods import pls, reliability
 from csi_cli.options import RunOptions
-from csi_cli.results import Chart, Table, plain, records
+from csi_cli.results import Chart, Figure, Table, plain, records
 from csi_cli.survey import Survey
 
 MIN_RESPONDENTS = 10
@@ -225,6 +225,15 @@ class IndexResult:
     gof: float = float("nan")
     settings: dict[str, Any] = field(default_factory=dict)
     warnings: tuple[str, ...] = ()
+
+    def headline(self) -> dict[str, Any]:
+        """The headline figure: the target construct's 0–100 index with its CI."""
+        label = f"CSI ({self.target}, {self.method.upper()})"
+        return {
+            label: Figure(
+                self.index["value"], 1, self.index.get("ci_low"), self.index.get("ci_high")
+            )
+        }
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON document of survey-spec §5, plus effects, HTMT, IPMA, segments, settings."""

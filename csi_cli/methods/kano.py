@@ -475,6 +475,15 @@ class KanoResult:
     name: str = "kano"
     title: str = "Kano classification"
 
+    def headline(self) -> dict[str, Any]:
+        """The headline: which attributes are must-be (fix first) and attractive."""
+        category = self.attributes["category"]
+        names = {"M": "Must-be attributes", "A": "Attractive attributes"}
+        return {
+            label: ", ".join(self.attributes.loc[category == code, "attribute"]) or "none"
+            for code, label in names.items()
+        }
+
     def to_dict(self) -> dict[str, Any]:
         """The document of survey-spec §5 (``n``, ``attributes`` with counts, category,
         better, worse, significant), plus table, rule, shares, strengths, continuous scores,

@@ -14,7 +14,7 @@ from scipy import stats
 
 from csi_cli.methods.gap import segment_labels
 from csi_cli.options import DEFAULT_SEED
-from csi_cli.results import Chart, Table, plain, records
+from csi_cli.results import Chart, Figure, Table, plain, records
 
 if TYPE_CHECKING:
     from csi_cli.options import RunOptions
@@ -219,6 +219,11 @@ class NpsResult:
     segment_test: dict[str, float] | None = None
     name: str = "nps"
     title: str = "Net Promoter Score"
+
+    def headline(self) -> dict[str, Any]:
+        """The headline figure: NPS with its CI."""
+        s = self.summary
+        return {"NPS": Figure(s.nps, 1, s.ci_low, s.ci_high)}
 
     def to_dict(self) -> dict[str, Any]:
         """``n`` (respondents), ``column``, the summary's keys, ``segments``, ``segment_test``."""

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 from pandas.api.types import is_bool_dtype, is_numeric_dtype
 
-from csi_cli.results import Report, Table
+from csi_cli.results import Figure, Report, Table
 
 MISSING = "–"
 """What a missing value (None, NaN, NA, infinity) reads as."""
@@ -139,6 +139,12 @@ def format_headline(value: Any) -> str:
     str
         E.g. ``format_headline((70.1, 72.3)) == "70.1, 72.3"``.
     """
+    if isinstance(value, Figure):
+        shown = format_value(value.value, value.digits)
+        if value.low is not None and value.high is not None:
+            low, high = (format_value(v, value.digits) for v in (value.low, value.high))
+            shown += f" (95% CI {low} to {high})"
+        return shown
     return format_value(value, DEFAULT_DIGITS, trim=True)
 
 
