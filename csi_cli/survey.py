@@ -13,6 +13,7 @@ import codecs
 import csv
 import io
 import itertools
+import posixpath
 import re
 import unicodedata
 import zipfile
@@ -310,7 +311,8 @@ def read_table(
     if suffix in PARQUET_SUFFIXES:
         return _read_parquet(path)
     if suffix in CSV_SUFFIXES + TSV_SUFFIXES:
-        return _read_delimited(path, header_row, "\t" if suffix in TSV_SUFFIXES else None)
+        delimiter = "\t" if suffix in TSV_SUFFIXES else None
+        return _read_delimited(path, header_row, delimiter, max_cells)
     raise InputError(
         f"{safe_text(path.name)}: unknown file type '{safe_text(suffix)}'. "
         "Export the survey as .xlsx, .csv, .tsv or .parquet."
@@ -339,7 +341,8 @@ def _read_workbook(
     from python_calamine import CalamineError, CalamineWorkbook
 
     name = safe_text(path.name)
-    if path.suffix.lower() in (".xlsx", ".xlsm", ".ods"):
+    zipped = path.suffix.lower() in (".xlsx", ".xlsm", ".ods")
+    if zipped:
         _check_zip(path)
     try:
         workbook = CalamineWorkbook.from_path(str(path))
@@ -358,15 +361,12 @@ def _read_workbook(
             f"{name} has no sheet '{safe_text(chosen)}'; its sheets are: {listed}. "
             "Pass one of them with --sheet."
         )
+    if zipped and path.suffix.lower() != ".ods":
+        # The reader builds a dense grid from the furthest cell: measure it before reading.
+        _check_cells(name, chosen, *_sheet_extent(path, chosen), max_cells)
     try:
         book_sheet = workbook.get_sheet_by_name(chosen)
-        cells = book_sheet.total_height * book_sheet.total_width
-        if cells > max_cells:
-            raise InputError(
-                f"{name}, sheet {safe_text(chosen)}: {book_sheet.total_height} rows × "
-                f"{book_sheet.total_width} columns is more than the {max_cells:,} cells "
-                "allowed. Pass --max-cells to raise the limit, or export CSV."
-            )
+        _check_cells(name, chosen, book_sheet.total_height, book_sheet.total_width, max_cells)
         rows = book_sheet.to_python(skip_empty_area=False)
     except CalamineError as exc:
         raise InputError(
@@ -374,7 +374,112 @@ def _read_workbook(
             "Save the workbook again as .xlsx, or export CSV."
         ) from None
     source = Source(path=path, sheet=chosen)
+    if header_row is None and not any(_filled(c) for row in rows[:HEADER_SCAN_ROWS] for c in row):
+        others = [safe_text(n) for n in names if n != chosen]
+        advice = (
+            f"Its other sheets are: {', '.join(others)}; pass one with --sheet."
+            if others
+            else "Export the survey again."
+        )
+        raise InputError(f"{source.where()} has no data. {advice}")
     return _frame_from_rows(rows, source, header_row)
+
+
+def _check_cells(name: str, sheet: str, height: int, width: int, max_cells: int) -> None:
+    if height * width > max_cells:
+        raise InputError(
+            f"{name}, sheet {safe_text(sheet)}: {height} rows × {width} columns is more than the "
+            f"{max_cells:,} cells allowed. Pass --max-cells to raise the limit, or export CSV."
+        )
+
+
+_EXTENT_CHUNK = 1 << 24
+
+
+def _sheet_extent(path: Path, sheet: str) -> tuple[int, int]:
+    """``(rows, columns)`` of the grid a reader builds for ``sheet``: the furthest row and column
+    any reference (``r="XFD1048576"``) in its XML names. Streams the part in chunks, so a
+    hostile sheet costs a scan, never its grid."""
+    name = safe_text(path.name)
+    try:
+        with zipfile.ZipFile(path) as archive:
+            parts = _sheet_parts(archive, sheet)
+            height = width = 0
+            for part in parts:
+                with archive.open(part) as stream:
+                    tail = b""
+                    while chunk := stream.read(_EXTENT_CHUNK):
+                        data = tail + chunk
+                        cut = data.rfind(b"<")
+                        data, tail = (data[:cut], data[cut:]) if cut > 0 else (data, b"")
+                        rows, columns = _reference_extent(data)
+                        height, width = max(height, rows), max(width, columns)
+                    rows, columns = _reference_extent(tail)
+                    height, width = max(height, rows), max(width, columns)
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
+        raise InputError(
+            f"{name}, sheet {safe_text(sheet)} cannot be read ({safe_text(exc, 120)}). It may be "
+            "damaged: save the workbook again as .xlsx, or export CSV."
+        ) from None
+    return height, width
+
+
+def _sheet_parts(archive: zipfile.ZipFile, sheet: str) -> list[str]:
+    """The XML part of ``sheet`` (from the workbook's relationships); every worksheet part when
+    that cannot be told."""
+    import xml.etree.ElementTree as ET
+
+    every = [n for n in archive.namelist() if re.fullmatch(r"xl/worksheets/[^/]+\.xml", n)]
+    try:
+        book = ET.fromstring(archive.read("xl/workbook.xml"))
+        rels = ET.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+    except (KeyError, ET.ParseError, zipfile.BadZipFile):
+        return every
+    ids = [
+        value
+        for element in book.iter()
+        if element.tag.rsplit("}", 1)[-1] == "sheet" and element.get("name") == sheet
+        for key, value in element.attrib.items()
+        if key.rsplit("}", 1)[-1] == "id" and key != "sheetId"
+    ]
+    targets = [r.get("Target", "") for r in rels if ids and r.get("Id") == ids[0]]
+    if not targets:
+        return every
+    target = targets[0]
+    part = target.lstrip("/") if target.startswith("/") else posixpath.normpath("xl/" + target)
+    return [part] if part in archive.namelist() else every
+
+
+def _reference_extent(data: bytes) -> tuple[int, int]:
+    """The largest row and column named by `` r="..."`` attributes in a piece of sheet XML (rows
+    ``<row r="7">`` and cells ``<c r="AB7">``), vectorised: no Python loop per cell."""
+    if len(data) < 4:
+        return 0, 0
+    a = np.frombuffer(data + b"\0" * 16, dtype=np.uint8)
+    eq = np.flatnonzero(a[: len(data)] == ord("="))
+    eq = eq[eq >= 2]
+    eq = eq[(a[eq - 1] == ord("r")) & (a[eq - 2] == ord(" ")) & (a[eq + 1] == ord('"'))]
+    if eq.size == 0:
+        return 0, 0
+    start = eq + 2
+    letters = np.zeros(eq.size, dtype=np.int64)
+    alive = np.ones(eq.size, dtype=bool)
+    count = np.zeros(eq.size, dtype=np.int64)
+    for k in range(3):
+        byte = a[start + k].astype(np.int64)
+        ok = alive & (byte >= ord("A")) & (byte <= ord("Z"))
+        letters = np.where(ok, letters * 26 + byte - ord("A") + 1, letters)
+        count += ok
+        alive = ok
+    digits = start + count
+    row = np.zeros(eq.size, dtype=np.int64)
+    alive = np.ones(eq.size, dtype=bool)
+    for k in range(8):
+        byte = a[digits + k].astype(np.int64)
+        ok = alive & (byte >= ord("0")) & (byte <= ord("9"))
+        row = np.where(ok, row * 10 + byte - ord("0"), row)
+        alive = ok
+    return int(row.max()), int(letters.max())
 
 
 def _check_zip(path: Path) -> None:
@@ -529,7 +634,7 @@ def detect_encoding(head: bytes) -> str:
 
 
 def _read_delimited(
-    path: Path, header_row: int | None, delimiter: str | None
+    path: Path, header_row: int | None, delimiter: str | None, max_cells: int = DEFAULT_MAX_CELLS
 ) -> tuple[pd.DataFrame, Source]:
     name = safe_text(path.name)
     with path.open("rb") as handle:
@@ -562,6 +667,7 @@ def _read_delimited(
     source = Source(path=path, encoding=encoding, delimiter=delimiter)
     header_index = _header_index(rows, source, header_row)
     header, duplicates = _clean_header(rows[header_index])
+    _check_text_size(path, len(head), text_head.count("\n"), len(header), max_cells)
     records = csv.reader(io.StringIO(text_head, newline=""), delimiter=delimiter)
     for _ in itertools.islice(records, header_index + 1):
         pass
@@ -570,6 +676,21 @@ def _read_delimited(
     frame.index = pd.RangeIndex(header_index + 2, header_index + 2 + len(frame))
     frame = frame.loc[frame.notna().any(axis=1)] if len(frame) else frame
     return frame, replace(source, header_row=header_index + 1, duplicate_columns=tuple(duplicates))
+
+
+def _check_text_size(path: Path, head: int, lines: int, width: int, max_cells: int) -> None:
+    """Refuse, before parsing, a text file whose rows (estimated from the first megabyte) times
+    its columns exceed ``max_cells``: a parsed cell takes 8 bytes or more of memory."""
+    size = path.stat().st_size
+    if size <= head:
+        return
+    rows = int(size / (head / max(lines, 1)))
+    if rows * width > max_cells:
+        raise InputError(
+            f"{safe_text(path.name)} is {size / 1024**3:.1f} GiB: about {rows:,} rows × {width} "
+            f"columns, more than the {max_cells:,} cells allowed. Pass --max-cells to raise the "
+            "limit (each cell needs about 8 bytes of memory), or split the file."
+        )
 
 
 def sniff_delimiter(lines: Sequence[str]) -> str:

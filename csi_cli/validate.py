@@ -74,10 +74,22 @@ def validate(survey: Survey) -> list[Problem]:
     ]
 
 
+#: Problems that mean "this analysis does not apply", not "the data are wrong": they stop the
+#: command that asks for the analysis, while ``csi analyze`` skips it with a warning.
+NOT_APPLICABLE = {"csi-model"}
+
+
 def blocking(problems: Iterable[Problem], analyses: Sequence[str] | None) -> list[Problem]:
-    """The errors that stop a run of ``analyses`` (None: every analysis)."""
-    wanted = None if analyses is None else {"general", *analyses}
-    return [p for p in problems if p.severity == ERROR and (wanted is None or p.analysis in wanted)]
+    """The errors that stop a run of ``analyses`` (None: every analysis the file supports)."""
+    if analyses is None:
+        return [p for p in problems if p.severity == ERROR and p.code not in NOT_APPLICABLE]
+    wanted = {"general", *analyses}
+    return [p for p in problems if p.severity == ERROR and p.analysis in wanted]
+
+
+def plural(count: int, singular: str, plural_form: str) -> str:
+    """``1 cell holds`` / ``3 cells hold``: the count with the right form."""
+    return f"{count} {singular if count == 1 else plural_form}"
 
 
 def _problem(
@@ -145,7 +157,8 @@ def _general(survey: Survey) -> list[Problem]:
                     survey,
                     "duplicate-id",
                     "general",
-                    f"{int(duplicated.sum())} rows share a respondent id. Remove the repeated "
+                    f"{plural(int(duplicated.sum()), 'row shares', 'rows share')} a respondent id. "
+                    "Remove the repeated "
                     "responses (or set [survey] id to the right column).",
                     column=survey.layout.id,
                     mask=duplicated,
@@ -185,7 +198,8 @@ def _ratings(survey: Survey) -> list[Problem]:
                     survey,
                     "text-in-rating",
                     analysis,
-                    f"{int(bad.sum())} cells hold text, not a rating (e.g. "
+                    f"{plural(int(bad.sum()), 'cell holds', 'cells hold')} text, not a rating "
+                    "(e.g. "
                     f"'{safe_text(sample, 40)}'). Correct them, or declare the text as missing "
                     'in the spec: [survey] missing = ["..."].',
                     column=column,
@@ -200,7 +214,8 @@ def _ratings(survey: Survey) -> list[Problem]:
                         survey,
                         "out-of-scale",
                         analysis,
-                        f"{int(outside.sum())} values lie outside the {scale[0]:g}–{scale[1]:g} "
+                        f"{plural(int(outside.sum()), 'value lies', 'values lie')} outside the "
+                        f"{scale[0]:g}–{scale[1]:g} "
                         f"scale (e.g. {values[outside][0]:g}). Correct them, declare them as "
                         "missing codes, or set the scale in the spec.",
                         column=column,
@@ -219,7 +234,7 @@ def _csi(survey: Survey) -> list[Problem]:
         problems.append(
             _problem(survey, "csi-model", "index", f"{layout.csi_problem}.", severity=ERROR)
         )
-    if layout.csi_scale is None:
+    if layout.csi_scale is None and survey.n:  # no rows: no-respondents says it all
         values = survey.ratings(layout.csi_columns)
         finite = values[np.isfinite(values)]
         span = f"{finite.min():g} to {finite.max():g}" if finite.size else "nothing"
@@ -285,7 +300,8 @@ def _kano(survey: Survey) -> list[Problem]:
                         survey,
                         "unknown-kano-answer",
                         "kano",
-                        f"{int(unknown.sum())} answers are not Kano answers csi knows ("
+                        f"{plural(int(unknown.sum()), 'answer is', 'answers are')} not "
+                        "Kano answers csi knows ("
                         + ", ".join(f"'{t}'" for t in texts)
                         + "). Map them to 1–5 in the spec's [kano.answers] table, or correct them.",
                         column=column,

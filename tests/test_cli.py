@@ -267,3 +267,21 @@ def test_console_script_debug_shows_traceback(tmp_path):
     assert debug.returncode != 0
     assert "Traceback (most recent call last)" in debug.stderr
     assert "InputError" in debug.stderr
+
+
+def test_analyze_skips_a_csi_that_fits_no_model_with_a_warning(tmp_path):
+    """`analyze` runs what the file supports: a lone SAT block is not a model (warning, no
+    index), the gap pair is still analysed; `index` on the same file is an error."""
+    path = write_csv(
+        tmp_path / "odd.csv",
+        ["id", "SAT1", "SAT2", "Q1_E", "Q1_P"],
+        [[i, 5 + i % 3, 6 + i % 2, 6, 4 + i % 3] for i in range(1, 21)],
+    )
+    result = runner.invoke(app, ["analyze", str(path), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    document = json.loads(result.stdout)
+    assert "index" not in document and "gap" in document
+    assert "csi: warning: [csi-model]" in result.stderr
+    refused = runner.invoke(app, ["index", str(path)])
+    assert refused.exit_code == 2
+    assert "[csi-model]" in refused.stderr

@@ -301,7 +301,8 @@ def warn(problems: Sequence[Problem]) -> None:
         return
     console = stderr()
     for problem in problems:
-        console.print(f"csi: {problem.severity}: [{problem.code}] {problem.message}", markup=False)
+        # Problems that reach here do not stop this command: they are warnings for it.
+        console.print(f"csi: warning: [{problem.code}] {problem.message}", markup=False)
 
 
 def execute(
