@@ -7,6 +7,10 @@ from typing import Literal
 
 DEFAULT_SEED = 1
 DEFAULT_BOOTSTRAP = 5000
+#: Bootstrap resamples of a period report (index CIs and index differences).
+REPORT_BOOTSTRAP = 1000
+#: Smallest drop (in points of a 0–100 scale) that raises a report alert.
+DEFAULT_MIN_CHANGE = 1.0
 
 
 @dataclass(frozen=True)

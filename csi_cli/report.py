@@ -29,15 +29,13 @@ from scipy import stats
 from csi_cli.errors import CsiError, InputError, UsageError
 from csi_cli.methods import gap, index, kano, nps, pls
 from csi_cli.methods.registry import Analysis, supported
-from csi_cli.options import RunOptions
+from csi_cli.options import DEFAULT_MIN_CHANGE, REPORT_BOOTSTRAP, RunOptions
 from csi_cli.periods import Period, to_dates, to_months
 from csi_cli.results import Chart, Figure, Report, Result, Section, Table, plain, records
 from csi_cli.survey import Survey
 
-#: Bootstrap resamples of a report (index CIs and index differences).
-REPORT_BOOTSTRAP = 1000
-#: Smallest drop (in points of a 0–100 scale) that raises an alert.
-DEFAULT_MIN_CHANGE = 1.0
+__all__ = ["DEFAULT_MIN_CHANGE", "REPORT_BOOTSTRAP", "PeriodReport", "build_report"]
+
 #: Significance level of every comparison.
 ALPHA = 0.05
 

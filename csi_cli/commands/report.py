@@ -9,18 +9,18 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from csi_cli import history, report
 from csi_cli.commands import common
 from csi_cli.errors import EXIT_ALERT, UsageError
-from csi_cli.methods import index
-from csi_cli.options import DEFAULT_SEED, RunOptions
+from csi_cli.options import DEFAULT_MIN_CHANGE, DEFAULT_SEED, REPORT_BOOTSTRAP, RunOptions
 from csi_cli.output import write_bytes_atomic, write_text_atomic
 from csi_cli.periods import parse_period
-from csi_cli.render import FILE_SUFFIXES, render
+
+if TYPE_CHECKING:
+    from csi_cli.report import PeriodReport
 
 #: The formats ``--output-dir`` writes, in order.
 REPORT_FORMATS = ("xlsx", "html", "md", "json")
@@ -52,7 +52,7 @@ def report_command(
             min=0.0,
             help="Alert on significant drops larger than this many points (0–100 scale).",
         ),
-    ] = report.DEFAULT_MIN_CHANGE,
+    ] = DEFAULT_MIN_CHANGE,
     fail_below: Annotated[
         float | None,
         typer.Option(
@@ -85,11 +85,14 @@ def report_command(
     fmt: common.FormatOpt = None,
     output: common.OutputOpt = None,
     seed: common.SeedOpt = DEFAULT_SEED,
-    bootstrap: common.BootstrapOpt = report.REPORT_BOOTSTRAP,
+    bootstrap: common.BootstrapOpt = REPORT_BOOTSTRAP,
     max_cells: common.MaxCellsOpt = common.DEFAULT_MAX_CELLS,
 ) -> None:
     """Compare a period with the previous one: every analysis for both, significant changes,
     alerts; write report files for people (xlsx, HTML, Markdown) and for programs (JSON)."""
+    from csi_cli import history, report  # scipy-heavy: imported when a report is made
+    from csi_cli.methods import index
+
     wanted = parse_period(period)
     before = parse_period(previous) if previous is not None else None
     chosen_format = common.output_format(fmt, output)
@@ -138,8 +141,10 @@ def report_command(
         raise typer.Exit(EXIT_ALERT)
 
 
-def _write_all(result: report.PeriodReport, folder: Path) -> None:
+def _write_all(result: PeriodReport, folder: Path) -> None:
     """Render every format first, then write each file atomically."""
+    from csi_cli.render import FILE_SUFFIXES, render
+
     assert result.period is not None
     rendered = {fmt: render(result, fmt) for fmt in REPORT_FORMATS}
     for fmt, content in rendered.items():
@@ -162,7 +167,7 @@ def _make_folder(folder: Path) -> None:
 
 
 def _failures(
-    result: report.PeriodReport, fail_below: float | None, fail_on_drop: bool
+    result: PeriodReport, fail_below: float | None, fail_on_drop: bool
 ) -> list[str]:
     """The alert conditions asked for that the report meets."""
     failures = []
