@@ -456,30 +456,39 @@ def _reference_extent(data: bytes) -> tuple[int, int]:
     if len(data) < 4:
         return 0, 0
     a = np.frombuffer(data + b"\0" * 16, dtype=np.uint8)
-    eq = np.flatnonzero(a[: len(data)] == ord("="))
-    eq = eq[eq >= 2]
-    eq = eq[(a[eq - 1] == ord("r")) & (a[eq - 2] == ord(" ")) & (a[eq + 1] == ord('"'))]
-    if eq.size == 0:
+    size = len(data)
+    found = a[: size - 3] == ord(" ")  # ' r="' at i: whole-array compares, no index arrays yet
+    for offset, byte in ((1, "r"), (2, "="), (3, '"')):
+        found &= a[offset : size - 3 + offset] == ord(byte)
+    start = np.flatnonzero(found) + 4
+    if start.size == 0:
         return 0, 0
-    start = eq + 2
-    letters = np.zeros(eq.size, dtype=np.int64)
-    alive = np.ones(eq.size, dtype=bool)
-    count = np.zeros(eq.size, dtype=np.int64)
-    for k in range(3):
-        byte = a[start + k].astype(np.int64)
-        ok = alive & (byte >= ord("A")) & (byte <= ord("Z"))
-        letters = np.where(ok, letters * 26 + byte - ord("A") + 1, letters)
-        count += ok
-        alive = ok
-    digits = start + count
-    row = np.zeros(eq.size, dtype=np.int64)
-    alive = np.ones(eq.size, dtype=bool)
-    for k in range(8):
-        byte = a[digits + k].astype(np.int64)
-        ok = alive & (byte >= ord("0")) & (byte <= ord("9"))
-        row = np.where(ok, row * 10 + byte - ord("0"), row)
-        alive = ok
-    return int(row.max()), int(letters.max())
+    letters = _leading(a, start, ord("A"), ord("Z"), 3)
+    digits = _leading(a, start + letters, ord("0"), ord("9"), 8)
+    # Only the references with the most letters (digits) can name the furthest column (row).
+    widest = start[letters == letters.max()]
+    column = np.zeros(widest.size, dtype=np.int64)
+    for k in range(int(letters.max())):
+        column = column * 26 + a[widest + k] - (ord("A") - 1)
+    longest = digits == digits.max()
+    first = start[longest] + letters[longest]
+    row = np.zeros(first.size, dtype=np.int64)
+    for k in range(int(digits.max())):
+        row = row * 10 + a[first + k] - ord("0")
+    return int(row.max()), int(column.max())
+
+
+def _leading(a: np.ndarray, start: np.ndarray, low: int, high: int, most: int) -> np.ndarray:
+    """How many bytes from each ``start`` on (at most ``most``) lie in ``low..high``."""
+    count = np.zeros(start.size, dtype=np.int64)
+    alive = np.ones(start.size, dtype=bool)
+    for k in range(most):
+        byte = a[start + k]
+        alive &= (byte >= low) & (byte <= high)
+        if not alive.any():
+            break
+        count += alive
+    return count
 
 
 def _check_zip(path: Path) -> None:
