@@ -59,3 +59,15 @@ class ValidationFailed(CsiError):
     def __init__(self, message: str, problems: list) -> None:
         super().__init__(message)
         self.problems = problems
+
+
+#: Longest file path shown in a message (longer ones are cut, keeping their start).
+PATH_LIMIT = 200
+
+
+def safe_text(text: object, limit: int = 80) -> str:
+    """Text fit for a one-line message: control characters escaped, long text shortened."""
+    shown = "".join(
+        ch if ch.isprintable() else ch.encode("unicode_escape").decode("ascii") for ch in str(text)
+    )
+    return shown if len(shown) <= limit else shown[: limit - 1] + "…"

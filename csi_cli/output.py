@@ -14,7 +14,7 @@ import os
 import tempfile
 from pathlib import Path
 
-from csi_cli.errors import UsageError
+from csi_cli.errors import PATH_LIMIT, UsageError, safe_text
 
 DEFAULT_FILE_MODE = 0o666
 """Permissions of a new file before the umask, as ``open()`` would create it."""
@@ -42,7 +42,7 @@ def write_bytes_atomic(path: str | os.PathLike[str], data: bytes) -> Path:
         and says what to do. The previous file, if any, is left intact.
     """
     target = Path(path)
-    _check_folder(target)
+    check_output_path(target)
     try:
         _replace_with(target, data)
     except OSError as error:
@@ -95,17 +95,25 @@ def dated_path(folder: str | os.PathLike[str], stem: str, day: dt.date, suffix: 
     return Path(folder) / f"{stem}-{day.isoformat()}{suffix}"
 
 
-def _check_folder(target: Path) -> None:
+def check_output_path(target: Path) -> None:
+    """Fail early (before any work) when ``target`` cannot be written: its folder is missing or
+    it is itself a folder.
+
+    Raises
+    ------
+    UsageError
+        Naming the path (control characters escaped) and what to do.
+    """
     folder = target.parent
     if not folder.is_dir():
         raise UsageError(
-            f"Cannot write {target}: the folder {folder} does not exist. "
+            f"Cannot write {_shown(target)}: the folder {_shown(folder)} does not exist. "
             "Create it first or choose another output path.",
             code="output-error",
         )
     if target.is_dir():
         raise UsageError(
-            f"Cannot write {target}: it is a folder. Give a file name instead.",
+            f"Cannot write {_shown(target)}: it is a folder. Give a file name instead.",
             code="output-error",
         )
 
@@ -163,4 +171,12 @@ def _write_failure(target: Path, error: OSError) -> str:
     else:
         advice = "Check the path and try again."
     reason = error.strerror or str(error)
-    return f"Cannot write {target}: {reason}. The previous file, if any, is unchanged. {advice}"
+    return (
+        f"Cannot write {_shown(target)}: {safe_text(reason)}. The previous file, if any, is "
+        f"unchanged. {advice}"
+    )
+
+
+def _shown(path: Path) -> str:
+    """A path as shown in a message: control characters escaped (no terminal escapes)."""
+    return safe_text(path, PATH_LIMIT)

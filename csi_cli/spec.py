@@ -14,7 +14,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from csi_cli.errors import SpecError
+from csi_cli.errors import PATH_LIMIT, SpecError, safe_text
 
 CONSTRUCTS = ("IMAG", "EXPE", "QUAL", "VAL", "SAT", "COMP", "LOY")
 MODELS = ("acsi", "ecsi", "ccsi", "custom")
@@ -107,17 +107,20 @@ def load_spec(path: Path) -> Spec:
         When the file is missing, is not valid TOML, has an unknown section or key, or a value
         of the wrong kind. The message names the file, the key and what to write instead.
     """
+    shown = safe_text(path, PATH_LIMIT)
     try:
         text = path.read_bytes().decode("utf-8-sig")
     except FileNotFoundError:
-        raise SpecError(f"spec file not found: {path}. Check the --spec path.") from None
+        raise SpecError(f"spec file not found: {shown}. Check the --spec path.") from None
     except (OSError, UnicodeDecodeError) as exc:
-        raise SpecError(f"cannot read spec {path}: {exc}. Save it as UTF-8 text.") from None
+        raise SpecError(
+            f"cannot read spec {shown}: {safe_text(exc)}. Save it as UTF-8 text."
+        ) from None
     try:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise SpecError(f"spec {path} is not valid TOML: {exc}. Fix the syntax there.") from None
-    return parse_spec(raw, source=str(path), path=path)
+        raise SpecError(f"spec {shown} is not valid TOML: {exc}. Fix the syntax there.") from None
+    return parse_spec(raw, source=shown, path=path)
 
 
 def parse_spec(raw: Mapping[str, Any], *, source: str = "spec", path: Path | None = None) -> Spec:

@@ -25,7 +25,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from csi_cli.errors import InputError, UsageError
+from csi_cli.errors import InputError, UsageError, safe_text
 from csi_cli.layout import Layout, resolve_layout
 from csi_cli.spec import Spec, load_spec
 
@@ -73,14 +73,6 @@ class Source:
         if rows:
             parts.append(describe_rows(rows))
         return ", ".join(parts)
-
-
-def safe_text(text: object, limit: int = 80) -> str:
-    """Text fit for a one-line message: control characters escaped, long text shortened."""
-    shown = "".join(
-        ch if ch.isprintable() else ch.encode("unicode_escape").decode("ascii") for ch in str(text)
-    )
-    return shown if len(shown) <= limit else shown[: limit - 1] + "…"
 
 
 def describe_rows(rows: Sequence[int], first: int = 5) -> str:

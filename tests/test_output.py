@@ -113,3 +113,12 @@ def test_a_new_file_gets_the_usual_permissions_and_a_replaced_one_keeps_its_own(
 def test_dated_path_puts_the_date_before_the_suffix(tmp_path: Path) -> None:
     path = dated_path(tmp_path, "csi-report", dt.date(2026, 10, 31), ".html")
     assert path == tmp_path / "csi-report-2026-10-31.html"
+
+
+def test_paths_in_messages_cannot_drive_the_terminal(tmp_path: Path) -> None:
+    """A path with an escape sequence is shown escaped, never raw (no terminal control)."""
+    target = tmp_path / "no\x1b[2Jdir" / "x.json"
+    with pytest.raises(UsageError) as caught:
+        write_text_atomic(target, "x")
+    assert "\x1b" not in caught.value.message
+    assert "\\x1b[2Jdir" in caught.value.message

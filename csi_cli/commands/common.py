@@ -324,6 +324,10 @@ def execute(
     ``analyses=None`` runs every analysis the file supports (``csi analyze``).
     """
     chosen_format = output_format(fmt, output)
+    if output is not None:
+        from csi_cli.output import check_output_path
+
+        check_output_path(output)
     survey, problems = load_checked(
         file,
         spec=resolve_spec(spec, spec_overrides or {}),
