@@ -8,7 +8,6 @@ system). If anything fails, the temporary file is removed and the old file is le
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import errno
 import os
 import tempfile
@@ -71,28 +70,6 @@ def write_text_atomic(path: str | os.PathLike[str], text: str) -> Path:
         As :func:`write_bytes_atomic`.
     """
     return write_bytes_atomic(path, text.encode("utf-8"))
-
-
-def dated_path(folder: str | os.PathLike[str], stem: str, day: dt.date, suffix: str) -> Path:
-    """The file name ``--output-dir`` writes: ``<folder>/<stem>-<YYYY-MM-DD><suffix>``.
-
-    Parameters
-    ----------
-    folder : str or os.PathLike
-        The output folder.
-    stem : str
-        Name of the report, e.g. ``"csi-report"``.
-    day : datetime.date
-        The date in the name.
-    suffix : str
-        File suffix with its dot, e.g. ``".html"``.
-
-    Returns
-    -------
-    pathlib.Path
-        E.g. ``reports/csi-report-2026-10-31.html``.
-    """
-    return Path(folder) / f"{stem}-{day.isoformat()}{suffix}"
 
 
 def check_output_path(target: Path) -> None:

@@ -32,6 +32,7 @@ from csi_cli.methods.registry import Analysis, supported
 from csi_cli.options import DEFAULT_MIN_CHANGE, REPORT_BOOTSTRAP, RunOptions
 from csi_cli.periods import Period, to_dates, to_months
 from csi_cli.results import Chart, Figure, Report, Result, Section, Table, plain, records
+from csi_cli.segments import segment_labels, segment_order
 from csi_cli.survey import Survey
 
 __all__ = ["DEFAULT_MIN_CHANGE", "REPORT_BOOTSTRAP", "PeriodReport", "build_report"]
@@ -470,8 +471,8 @@ def segment_table(
     UsageError
         The file has no column ``by``.
     """
-    labels = gap.segment_labels(survey, by)
-    groups = sorted(pd.unique(pd.Series(labels).dropna()), key=str)
+    labels = segment_labels(survey, by)
+    groups = segment_order(labels)
     present = pd.notna(labels)
     prepared = basis.data(survey) if basis is not None else None
     gaps = respondent_gaps(survey) if survey.layout.gap else None

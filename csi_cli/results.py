@@ -122,9 +122,11 @@ class Section:
 class Report:
     """What renderers render: one or more results plus run metadata.
 
-    ``to_dict()`` of a report with one result is that result's document (the contract of
-    ``csi index|kano|gap --format json``); with several (``csi analyze``) it maps each result's
-    ``name`` to its document, beside ``n`` and ``source``. ``summary`` holds the headline
+    ``to_dict()`` of a report with one result, or with a ``primary`` one, is that result's
+    document (the contract of ``csi index|kano|gap --format json``), any other result nested
+    under its ``name`` (``csi gap`` adds ``"nps"``); with several and no primary
+    (``csi analyze``) it maps each result's ``name`` to its document, beside ``n`` and
+    ``source``. ``summary`` holds the headline
     figures people read first (label → :class:`Figure`, text or number); they repeat numbers of
     the results, so the JSON document leaves them out.
     """
@@ -136,10 +138,16 @@ class Report:
     settings: Mapping[str, Any] = field(default_factory=dict)
     notes: tuple[str, ...] = ()
     summary: Mapping[str, Any] = field(default_factory=dict)
+    primary: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        if len(self.results) == 1:
-            return plain(self.results[0].to_dict())
+        if len(self.results) == 1 or self.primary is not None:
+            main = next(r for r in self.results if self.primary in (None, r.name))
+            document = plain(main.to_dict())
+            for other in self.results:
+                if other is not main:
+                    document[other.name] = plain(other.to_dict())
+            return document
         document: dict[str, Any] = {"source": self.source, "n": self.n}
         for result in self.results:
             document[result.name] = plain(result.to_dict())

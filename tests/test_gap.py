@@ -453,7 +453,7 @@ def test_true_gaps_are_recovered_within_their_confidence_intervals(survey_file):
 
 
 def test_segment_column_must_exist(survey_file):
-    with pytest.raises(UsageError, match="no column"):
+    with pytest.raises(UsageError, match="no such column"):
         gap.run(load(survey_file), RunOptions(by="nowhere"))
 
 

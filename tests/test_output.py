@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import errno
 import os
 import stat
@@ -12,7 +11,7 @@ import pytest
 
 from csi_cli import output
 from csi_cli.errors import UsageError
-from csi_cli.output import dated_path, write_bytes_atomic, write_text_atomic
+from csi_cli.output import write_bytes_atomic, write_text_atomic
 
 OLD = b"previous report\n"
 
@@ -108,11 +107,6 @@ def test_a_new_file_gets_the_usual_permissions_and_a_replaced_one_keeps_its_own(
     existing.chmod(0o640)
     write_text_atomic(existing, "new")
     assert stat.S_IMODE(existing.stat().st_mode) == 0o640
-
-
-def test_dated_path_puts_the_date_before_the_suffix(tmp_path: Path) -> None:
-    path = dated_path(tmp_path, "csi-report", dt.date(2026, 10, 31), ".html")
-    assert path == tmp_path / "csi-report-2026-10-31.html"
 
 
 def test_paths_in_messages_cannot_drive_the_terminal(tmp_path: Path) -> None:

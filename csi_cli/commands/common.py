@@ -199,8 +199,11 @@ def output_format(fmt: Format | None, output: Path | None) -> str:
     return "table"
 
 
-def run_analyses(survey: Survey, names: Sequence[str] | None, options: RunOptions) -> list[Result]:
-    """Run the named analyses (None: every one the survey supports)."""
+def run_analyses(
+    survey: Survey, names: Sequence[str] | None, options: RunOptions, also: Sequence[str] = ()
+) -> list[Result]:
+    """Run the named analyses (None: every one the survey supports), then those of ``also``
+    that the survey supports."""
     if names is None:
         return [a.run(survey, options) for a in supported(survey)]
     results = []
@@ -209,7 +212,8 @@ def run_analyses(survey: Survey, names: Sequence[str] | None, options: RunOption
         if not chosen.supports(survey):
             raise UsageError(f"{survey.source.where()}: {NOT_SUPPORTED[name]}")
         results.append(chosen.run(survey, options))
-    return results
+    extra = [analysis(name) for name in also]
+    return results + [a.run(survey, options) for a in extra if a.supports(survey)]
 
 
 NOT_SUPPORTED = {
@@ -228,6 +232,7 @@ def build_report(
     problems: Sequence[Problem],
     options: RunOptions,
     title: str,
+    primary: str | None = None,
 ) -> Report:
     """Assemble results, warnings and settings into a :class:`Report`."""
     notes = [p.message for p in problems]
@@ -253,6 +258,7 @@ def build_report(
         settings=settings,
         notes=tuple(notes),
         summary=summary,
+        primary=primary,
     )
 
 
@@ -318,10 +324,12 @@ def execute(
     title: str = "Customer satisfaction report",
     spec_overrides: Mapping[str, Mapping[str, Any]] | None = None,
     max_cells: int = DEFAULT_MAX_CELLS,
+    also: Sequence[str] = (),
 ) -> Report:
     """The pipeline of every analysis command: load, validate, run, render, write.
 
-    ``analyses=None`` runs every analysis the file supports (``csi analyze``).
+    ``analyses=None`` runs every analysis the file supports (``csi analyze``); ``also`` names
+    analyses added when the file supports them (their JSON nests under the first analysis').
     """
     chosen_format = output_format(fmt, output)
     if output is not None:
@@ -338,8 +346,9 @@ def execute(
         by=options.by,
     )
     warn(problems)
-    results = run_analyses(survey, analyses, options)
-    report = build_report(survey, results, problems, options, title)
+    results = run_analyses(survey, analyses, options, also)
+    primary = analyses[0] if analyses else None
+    report = build_report(survey, results, problems, options, title, primary)
     emit(report, chosen_format, output)
     return report
 

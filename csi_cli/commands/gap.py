@@ -56,7 +56,8 @@ def gap(
     max_cells: common.MaxCellsOpt = common.DEFAULT_MAX_CELLS,
 ) -> None:
     """Expectation gaps (perception − expectation) per item and dimension, with tests, zones of
-    tolerance and an importance–performance map."""
+    tolerance, an importance–performance map, and NPS when the file has a 0–10 recommend
+    column."""
     common.execute(
         file,
         spec=spec,
@@ -65,6 +66,7 @@ def gap(
         fmt=fmt,
         output=output,
         analyses=["gap"],
+        also=["nps"],
         options=RunOptions(
             seed=seed,
             by=by,

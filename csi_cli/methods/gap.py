@@ -19,11 +19,11 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from csi_cli.errors import UsageError
 from csi_cli.methods.ipa import IpaResult
 from csi_cli.methods.ipa import analyze as analyze_ipa
 from csi_cli.methods.multitest import Adjustment, adjust_pvalues
 from csi_cli.results import Chart, Figure, Table, records
+from csi_cli.segments import segment_labels, segment_order
 
 if TYPE_CHECKING:
     from csi_cli.options import RunOptions
@@ -799,10 +799,11 @@ class GapResult:
         figures: dict[str, Any] = {
             "Overall gap (P − E)": Figure(overall["gap"], 2, overall["ci_low"], overall["ci_high"])
         }
-        levels = self.dimensions if not self.dimensions.empty else self.items
+        by_dimension = not self.dimensions.empty
+        levels = self.dimensions if by_dimension else self.items
         if not levels.empty:
             worst = levels.loc[levels["gap"].idxmin()]
-            name = worst["dimension"] if "dimension" in levels else worst["item"]
+            name = worst["dimension"] if by_dimension else worst["item"]
             figures[f"Largest shortfall: {name}"] = Figure(worst["gap"], 2)
         return figures
 
@@ -972,29 +973,12 @@ def _zones(survey: Survey) -> pd.DataFrame | None:
     )
 
 
-def segment_labels(survey: Survey, by: str) -> np.ndarray:
-    """Each respondent's segment in column ``by`` as text (None when blank or missing).
-
-    Raises
-    ------
-    UsageError
-        The file has no column ``by``.
-    """
-    if by not in survey.frame.columns:
-        raise UsageError(
-            f"--by {by}: {survey.source.name} has no column '{by}'. Give one of its columns "
-            "(e.g. a region or channel column)."
-        )
-    return survey.text(by).to_numpy(dtype=object, na_value=None)
-
-
 def _by_segment(
     inputs: GapInputs, labels: np.ndarray, adjust: Adjustment
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Per segment every level's gaps (long table), and the tests of differences."""
-    present = pd.Series(labels).dropna()
     frames = []
-    for segment in pd.unique(present):
+    for segment in segment_order(labels):
         for label, frame in gap_tables(inputs.subset(labels == segment), adjust).items():
             named = frame.rename(columns={frame.columns[0]: "name"})
             frames.append(named.assign(segment=segment, level=label))

@@ -20,6 +20,7 @@ from csi_cli.errors import InputError, ModelError, UsageError
 from csi_cli.methods import pls, reliability
 from csi_cli.options import RunOptions
 from csi_cli.results import Chart, Figure, Table, plain, records
+from csi_cli.segments import segment_labels, segment_order
 from csi_cli.survey import Survey
 
 MIN_RESPONDENTS = 10
@@ -45,9 +46,7 @@ def path_model(survey: Survey) -> pls.PathModel:
             "Name CSI items like IMAG1, SAT2 (survey-spec §2) or describe the model in a spec."
         )
     paths = [(pred, target) for target, preds in layout.csi_paths.items() for pred in preds]
-    used = {name for path in paths for name in path}
-    blocks = {name: cols for name, cols in layout.csi_blocks.items() if name in used}
-    return pls.PathModel.build(blocks, paths, survey.spec.csi.modes)
+    return pls.PathModel.build(dict(layout.csi_blocks), paths, survey.spec.csi.modes)
 
 
 def pls_options(survey: Survey) -> pls.PlsOptions:
@@ -227,8 +226,13 @@ class IndexResult:
     warnings: tuple[str, ...] = ()
 
     def headline(self) -> dict[str, Any]:
-        """The headline figure: the target construct's 0–100 index with its CI."""
-        label = f"CSI ({self.target}, {self.method.upper()})"
+        """The headline figure with its CI: the target construct's 0–100 index (PLS), or the
+        weighted average of the constructs' indices (``method = "weighted"``)."""
+        label = (
+            f"CSI ({self.target}, PLS)"
+            if self.method == "pls"
+            else "CSI (weighted average of constructs)"
+        )
         return {
             label: Figure(
                 self.index["value"], 1, self.index.get("ci_low"), self.index.get("ci_high")
@@ -413,7 +417,7 @@ class _Context:
             index_draws = construct_index(boot_weights, boot.stats.mean, model, self.scale)
         index_summary = summarize(index, index_draws)
         j = self.target_index
-        segments, group_test, seg_warnings = self._segments(fitted, weights, options)
+        segments, group_test, seg_warnings = self._segments(weights, options)
         warnings = self.prepared.warnings + seg_warnings + _dropped_resamples(boot)
         ipma, crosshair = self._ipma(fitted, stats, weights, index)
         return IndexResult(
@@ -463,8 +467,10 @@ class _Context:
         return frame, {"performance": x, "importance": float(frame["importance"].mean())}
 
     def _segments(
-        self, fitted: pls.PlsEstimates, weights: np.ndarray, options: pls.PlsOptions
+        self, weights: np.ndarray, options: pls.PlsOptions, *, paths: bool = True
     ) -> tuple[pd.DataFrame, pd.DataFrame, tuple[str, ...]]:
+        """Index per segment with ``weights`` (or refitted), and, for PLS with exactly two
+        segments, the permutation test of path differences."""
         if self.options.by is None:
             return pd.DataFrame(), pd.DataFrame(), ()
         labels = self._segment_labels()
@@ -475,26 +481,25 @@ class _Context:
             self.scale,
             weights,
             options,
-            refit=self.options.refit,
+            refit=self.options.refit and paths,
             resamples=self.options.bootstrap,
             seed=self.options.seed,
         )
-        groups = pd.unique(labels[pd.notna(labels)])
         test = pd.DataFrame()
-        if len(groups) == 2:
+        groups = len(segment_order(labels))
+        if paths and groups == 2:
             test = permutation_test(
                 self.prepared.data, labels, self.model, options, PERMUTATIONS, self.options.seed
+            )
+        elif paths and groups > 2:
+            warnings += (
+                f"The permutation test of path differences compares two groups; --by "
+                f"{self.options.by} has {groups}, so it was not run.",
             )
         return frame, test, warnings
 
     def _segment_labels(self) -> np.ndarray:
-        by = self.options.by
-        if by not in self.survey.frame.columns:
-            raise UsageError(
-                f"--by {by}: no such column. Columns: "
-                f"{', '.join(map(str, self.survey.frame.columns))}."
-            )
-        return self.survey.text(by).to_numpy(dtype=object)[self.prepared.used]
+        return segment_labels(self.survey, self.options.by)[self.prepared.used]
 
     # --- weighted average ---
 
@@ -514,6 +519,9 @@ class _Context:
             None if draws is None else combine(draws, model, stated),
         )
         equal = model.membership / model.membership.sum(axis=0)
+        segments, _, seg_warnings = self._segments(
+            equal.sum(axis=1), pls_options(self.survey), paths=False
+        )
         constructs = pd.DataFrame(
             {
                 "name": model.constructs,
@@ -534,15 +542,36 @@ class _Context:
         return IndexResult(
             **self.header("weighted"),
             index={
-                "value": float(overall["std_error"] * 0 + combine(index, model, stated)),
+                "value": float(combine(index, model, stated)),
                 "ci_low": float(overall["ci_low"]),
                 "ci_high": float(overall["ci_high"]),
             },
             constructs=constructs,
             paths=pd.DataFrame(columns=["from", "to", "estimate"]),
             outer=outer,
+            segments=segments,
             settings=self.settings(construct_weights=stated or "equal"),
-            warnings=self.prepared.warnings,
+            warnings=self.prepared.warnings + seg_warnings + self._ignored_by_weighted(),
+        )
+
+
+    def _ignored_by_weighted(self) -> tuple[str, ...]:
+        """Warnings for options that only the PLS method uses."""
+        csi = self.survey.spec.csi
+        ignored = [
+            name
+            for name, given in (
+                ("--refit", self.options.refit),
+                ("--crosshair", self.options.crosshair != "mean"),
+                ("[csi] scheme", csi.scheme != "path"),
+                ("[csi.modes]", bool(csi.modes)),
+            )
+            if given
+        ]
+        if not ignored:
+            return ()
+        return (
+            f"{', '.join(ignored)} apply to the PLS method only; --method weighted ignores them.",
         )
 
 
@@ -582,7 +611,10 @@ def _construct_table(
     corr = pls.working_matrix(stats, scaled=True)
     standardized = fitted.weights * stats.sd if not options.scaled else fitted.weights
     rows = []
-    for _j, block in enumerate(model.blocks):
+    for block, mode in zip(model.blocks, model.modes, strict=True):
+        if mode == "B":  # formative: reflective reliability does not apply (R plspm: NA)
+            rows.append(dict.fromkeys(("alpha", "rho_c", "rho_a", "ave"), np.nan))
+            continue
         b = list(block)
         block_corr = corr[np.ix_(b, b)]
         loadings = fitted.loadings[b]
@@ -745,7 +777,7 @@ def segment_indices(
     segment gets its own PLS fit and bootstrap.
     """
     rows, warnings = [], []
-    for group in sorted(pd.unique(labels[pd.notna(labels)]), key=str):
+    for group in segment_order(labels):
         part = data[labels == group]
         if part.shape[0] < MIN_RESPONDENTS:
             warnings.append(

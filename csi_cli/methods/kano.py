@@ -21,6 +21,7 @@ from csi_cli.methods.kano_answers import parse_answers
 from csi_cli.methods.penalty_reward import PenaltyRewardResult, penalty_reward
 from csi_cli.options import RunOptions
 from csi_cli.results import Chart, Table, plain, records
+from csi_cli.segments import segment_labels, segment_order
 from csi_cli.survey import infer_scale
 
 if TYPE_CHECKING:
@@ -703,17 +704,12 @@ def _by_segment(
     dysfunctional: np.ndarray,
     importance: np.ndarray,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    if by not in survey.frame.columns:
-        raise UsageError(
-            f"--by {by!r}: no such column; choose one of {', '.join(map(str, survey.frame))}."
-        )
-    segment_of = survey.frame[by].to_numpy()
-    present = pd.notna(segment_of)
+    segment_of = segment_labels(survey, by)
     attributes = [pair.attribute for pair in survey.layout.kano]
     kano = survey.spec.kano
     per_segment = []
-    for segment in pd.unique(segment_of[present]):
-        rows = present & (segment_of == segment)
+    for segment in segment_order(segment_of):
+        rows = segment_of == segment
         frame = classify(
             functional[rows],
             dysfunctional[rows],

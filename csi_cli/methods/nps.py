@@ -12,9 +12,9 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from csi_cli.methods.gap import segment_labels
 from csi_cli.options import DEFAULT_SEED
 from csi_cli.results import Chart, Figure, Table, plain, records
+from csi_cli.segments import segment_labels, segment_order
 
 if TYPE_CHECKING:
     from csi_cli.options import RunOptions
@@ -302,7 +302,7 @@ def run(survey: Survey, options: RunOptions) -> NpsResult:
     segments = test = None
     if options.by is not None:
         labels = segment_labels(survey, options.by)
-        names = pd.unique(pd.Series(labels).dropna())
+        names = segment_order(labels)
         summaries = [nps_summary(scores[labels == name], options.seed) for name in names]
         segments = pd.DataFrame([asdict(s) for s in summaries])
         segments.insert(0, "segment", names)

@@ -62,7 +62,7 @@ class Overview:
         blocks = "; ".join(f"{c}: {', '.join(cols)}" for c, cols in self.csi_blocks.items())
         rows = [
             ("Respondents", str(self.n)),
-            ("CSI model", (self.csi_model or "none").upper()),
+            ("CSI model", self.csi_model.upper() if self.csi_model else "none"),
             ("CSI blocks", blocks or "none"),
             ("Kano attributes", ", ".join(self.kano_attributes) or "none"),
             ("Gap items", ", ".join(self.gap_items) or "none"),
