@@ -8,7 +8,10 @@ columns) and a 100,000 × 40 xlsx (XlsxWriter, constant_memory), then times, bes
 - the same on the xlsx against a bare calamine read (target ≤ 1.3×);
 
 and the peak memory of load + validate (tracemalloc) relative to the loaded frame's
-``memory_usage(deep=True)`` (target ≤ 3×).
+``memory_usage(deep=True)`` (target ≤ 3×). The whole process's peak resident set is reported
+too (``VmHWM``; ``ru_maxrss`` where there is no /proc): it also counts pyarrow's and calamine's
+own buffers, which tracemalloc does not see. It is measured in a fresh subprocess, for csi and
+for the bare reader alike.
 
 Run: ``python bench/load.py [--rows N] [--xlsx-rows N] [--profile]``.
 """
@@ -96,11 +99,70 @@ def peak_memory(path: Path) -> tuple[float, float]:
     return peak, float(survey.frame.memory_usage(deep=True).sum())
 
 
+RSS_SCRIPT = """
+import resource, sys
+from pathlib import Path
+import pandas as pd
+from python_calamine import CalamineWorkbook
+from csi_cli.survey import load
+from csi_cli.validate import validate
+
+
+def peak():
+    # VmHWM: this process image's peak RSS. ru_maxrss (KiB on Linux) also holds the peak of
+    # the parent inherited at fork, so it is only the fallback where /proc is missing.
+    try:
+        with open("/proc/self/status") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+
+
+path, what = Path(sys.argv[1]), sys.argv[2]
+before = peak()
+if what == "ours":
+    validate(load(path))
+elif path.suffix == ".csv":
+    pd.read_csv(path, engine="pyarrow")
+else:
+    CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0).to_python()
+print(before, peak(), resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024)
+"""
+
+
+def rss_peak(path: Path, what: str) -> tuple[float, float]:
+    """A fresh process reads ``path`` with csi (``what="ours"``) or with the bare reader:
+    (growth of its peak resident set over its peak after the imports, its ``ru_maxrss``), in
+    bytes. On Linux ``ru_maxrss`` starts from the parent's peak (inherited at fork), so it
+    only means something when it exceeds this benchmark's own footprint."""
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-c", RSS_SCRIPT, str(path), what],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    before, after, maxrss = map(int, done.stdout.split())
+    return float(after - before), float(maxrss)
+
+
 def bench_csv(path: Path, repeats: int) -> dict:
     bare = best_of(repeats, lambda: pd.read_csv(path, engine="pyarrow"))
     mine = best_of(repeats, lambda: ours(path))
     peak, frame_bytes = peak_memory(path)
-    return {"bare": bare, "ours": mine, "peak": peak, "frame": frame_bytes}
+    return {
+        "bare": bare,
+        "ours": mine,
+        "peak": peak,
+        "frame": frame_bytes,
+        "rss": rss_peak(path, "ours"),
+        "rss_bare": rss_peak(path, "bare"),
+    }
 
 
 def bench_xlsx(path: Path, repeats: int) -> dict:
@@ -112,7 +174,14 @@ def bench_xlsx(path: Path, repeats: int) -> dict:
     bare = best_of(repeats, bare_read)
     mine = best_of(repeats, lambda: ours(path))
     peak, frame_bytes = peak_memory(path)
-    return {"bare": bare, "ours": mine, "peak": peak, "frame": frame_bytes}
+    return {
+        "bare": bare,
+        "ours": mine,
+        "peak": peak,
+        "frame": frame_bytes,
+        "rss": rss_peak(path, "ours"),
+        "rss_bare": rss_peak(path, "bare"),
+    }
 
 
 def report(name: str, result: dict, time_target: float) -> None:
@@ -125,6 +194,12 @@ def report(name: str, result: dict, time_target: float) -> None:
     print(
         f"{name}: frame {result['frame'] / 2**20:.0f} MiB, peak {result['peak'] / 2**20:.0f} MiB, "
         f"ratio {memory:.2f}× (target ≤ 3×) {'ok' if memory <= 3 else 'MISS'}"
+    )
+    (rss, maxrss), (rss_bare, maxrss_bare) = result["rss"], result["rss_bare"]
+    print(
+        f"{name}: process peak RSS growth {rss / 2**20:.0f} MiB = {rss / result['frame']:.2f}× "
+        f"the frame (ru_maxrss {maxrss / 2**20:.0f} MiB); bare reader {rss_bare / 2**20:.0f} "
+        f"MiB (ru_maxrss {maxrss_bare / 2**20:.0f} MiB)"
     )
 
 

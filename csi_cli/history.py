@@ -17,10 +17,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from csi_cli.errors import UsageError
+from csi_cli.errors import UsageError, safe_text
 from csi_cli.report import PeriodReport
 from csi_cli.results import plain
-from csi_cli.survey import safe_text
 
 TREND_PERIODS = 12
 LOCK_TIMEOUT_SECONDS = 30.0

@@ -11,9 +11,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
+import pandas as pd
 
+from csi_cli.errors import safe_text
 from csi_cli.results import plain
-from csi_cli.survey import Survey, safe_text, value_range
+from csi_cli.survey import Survey
 
 ERROR = "error"
 WARNING = "warning"
@@ -149,8 +151,7 @@ def _general(survey: Survey) -> list[Problem]:
             )
         )
     if survey.layout.id is not None and survey.n:
-        ids = survey.frame[survey.layout.id]
-        duplicated = (ids.duplicated(keep=False) & ids.notna()).to_numpy()
+        duplicated = duplicated_ids(survey.frame[survey.layout.id])
         if duplicated.any():
             problems.append(
                 _problem(
@@ -165,6 +166,75 @@ def _general(survey: Survey) -> list[Problem]:
                 )
             )
     return problems
+
+
+def duplicated_ids(ids: pd.Series) -> np.ndarray:
+    """Mask of the filled cells whose value occurs more than once (``duplicated(keep=False)``).
+
+    A text column held by pyarrow is hashed vectorised (:func:`_text_hashes`) and sorted: only
+    values whose hash repeats (none, usually) are compared exactly, so a million ids cost a
+    few numpy passes instead of a hash table of Python-level strings."""
+    hashes = _text_hashes(ids)
+    if hashes is None:
+        return (ids.duplicated(keep=False) & ids.notna()).to_numpy(dtype=bool)
+    ordered = np.sort(hashes)
+    repeated = ordered[1:][ordered[1:] == ordered[:-1]]
+    duplicated = np.zeros(len(ids), dtype=bool)
+    if repeated.size:
+        candidates = np.isin(hashes, repeated)
+        some = ids[candidates]
+        duplicated[candidates] = (some.duplicated(keep=False) & some.notna()).to_numpy(bool)
+    return duplicated
+
+
+_HASH_BASE = np.uint64(0x100000001B3)
+_HASH_LENGTH = np.uint64(0x9E3779B97F4A7C15)
+
+
+def _text_hashes(values: pd.Series) -> np.ndarray | None:
+    """A 64-bit polynomial hash of each string of a pyarrow-backed text column (equal strings,
+    equal hashes; blanks hash to anything: callers mask them), or None for other columns."""
+    import pyarrow as pa
+
+    if not isinstance(values.dtype, pd.StringDtype) or values.dtype.storage != "pyarrow":
+        return None
+    try:
+        chunks = values.array.__arrow_array__().chunks
+    except (AttributeError, TypeError):
+        return None
+    if not chunks or not all(
+        pa.types.is_string(c.type) or pa.types.is_large_string(c.type) for c in chunks
+    ):
+        return None
+    return np.concatenate([_chunk_hashes(c) for c in chunks])
+
+
+def _chunk_hashes(chunk) -> np.ndarray:
+    """Hashes of one arrow string array, from its offsets and bytes (no Python string made)."""
+    import pyarrow as pa
+
+    n = len(chunk)
+    if n == 0:
+        return np.zeros(0, dtype=np.uint64)
+    kind = np.int64 if pa.types.is_large_string(chunk.type) else np.int32
+    _, offset_buffer, data_buffer = chunk.buffers()
+    offsets = np.frombuffer(
+        offset_buffer, dtype=kind, count=n + 1, offset=chunk.offset * np.dtype(kind).itemsize
+    ).astype(np.int64)
+    first, last = int(offsets[0]), int(offsets[-1])
+    data = (
+        np.frombuffer(data_buffer, dtype=np.uint8, count=last - first, offset=first)
+        if last > first
+        else np.zeros(0, dtype=np.uint8)
+    )
+    lengths = np.diff(offsets)
+    starts = offsets[:-1] - first
+    powers = np.cumprod(np.full(int(lengths.max()) + 1, _HASH_BASE, dtype=np.uint64))
+    within = np.arange(data.size, dtype=np.int64) - np.repeat(starts, lengths)
+    terms = np.append(data.astype(np.uint64) * powers[within], np.uint64(0))
+    hashes = np.add.reduceat(terms, np.minimum(starts, data.size))
+    hashes[lengths == 0] = 0
+    return hashes ^ (lengths.astype(np.uint64) * _HASH_LENGTH)
 
 
 def _rating_scales(survey: Survey) -> list[tuple[str, str, tuple[float, float] | None]]:
@@ -190,7 +260,7 @@ def _rating_scales(survey: Survey) -> list[tuple[str, str, tuple[float, float] |
 def _ratings(survey: Survey) -> list[Problem]:
     problems = []
     for analysis, column, scale in _rating_scales(survey):
-        values, bad = survey.parsed(column)
+        bad = survey.bad(column)  # a numeric column has no text: no float copy to say so
         if bad.any():
             sample = survey.frame[column].to_numpy()[bad][0]
             problems.append(
@@ -206,7 +276,9 @@ def _ratings(survey: Survey) -> list[Problem]:
                     mask=bad,
                 )
             )
-        if scale is not None:
+        low, high = survey.bounds(column)
+        if scale is not None and (low < scale[0] or high > scale[1]):  # NaN: nothing outside
+            values = survey.numeric(column)
             outside = np.isfinite(values) & ((values < scale[0]) | (values > scale[1]))
             if outside.any():
                 problems.append(
@@ -256,7 +328,7 @@ def _csi(survey: Survey) -> list[Problem]:
 def _block_problems(survey: Survey, construct: str, columns: Sequence[str]) -> list[Problem]:
     if not columns or survey.n == 0:
         return []
-    ranges = np.array([value_range(survey.numeric(c)) for c in columns])  # [min, max] per item
+    ranges = np.array([survey.bounds(c) for c in columns])  # [min, max] per item
     if np.isnan(ranges).all():
         return [
             _problem(

@@ -14,12 +14,13 @@ from typing import Annotated, Any, TypeVar
 import typer
 from rich.console import Console
 
-from csi_cli.errors import EXIT_BAD_INPUT, CsiError, UsageError, ValidationFailed
+from csi_cli.errors import EXIT_BAD_INPUT, CsiError, UsageError, ValidationFailed, safe_text
 from csi_cli.methods.registry import analysis, supported
 from csi_cli.options import RunOptions
+from csi_cli.reading import DEFAULT_MAX_CELLS
 from csi_cli.results import Report, Result
 from csi_cli.spec import Spec, load_spec, with_overrides
-from csi_cli.survey import DEFAULT_MAX_CELLS, Survey, load, safe_text
+from csi_cli.survey import Survey, load
 from csi_cli.validate import Problem, blocking, validate
 
 

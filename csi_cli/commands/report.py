@@ -166,9 +166,7 @@ def _make_folder(folder: Path) -> None:
         ) from None
 
 
-def _failures(
-    result: PeriodReport, fail_below: float | None, fail_on_drop: bool
-) -> list[str]:
+def _failures(result: PeriodReport, fail_below: float | None, fail_on_drop: bool) -> list[str]:
     """The alert conditions asked for that the report meets."""
     failures = []
     headline = result.headline

@@ -554,7 +554,6 @@ class _Context:
             warnings=self.prepared.warnings + seg_warnings + self._ignored_by_weighted(),
         )
 
-
     def _ignored_by_weighted(self) -> tuple[str, ...]:
         """Warnings for options that only the PLS method uses."""
         csi = self.survey.spec.csi
