@@ -285,3 +285,11 @@ def test_analyze_skips_a_csi_that_fits_no_model_with_a_warning(tmp_path):
     refused = runner.invoke(app, ["index", str(path)])
     assert refused.exit_code == 2
     assert "[csi-model]" in refused.stderr
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_every_command_is_documented_in_the_readme(command):
+    """Each registered command has a row in README's command table and an example."""
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    assert f"| `csi {command} " in readme
+    assert f"\ncsi {command} " in readme or f"$ csi {command} " in readme
