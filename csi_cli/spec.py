@@ -23,6 +23,12 @@ KANO_TABLES = ("standard", "pouliot")
 KANO_RULES = ("mode", "aom")
 
 
+def construct_name(name: str) -> str:
+    """A construct's name: the standard codes (IMAG, EXPE, QUAL, VAL, SAT, COMP, LOY) in any
+    case become upper case; a custom construct keeps the spelling the spec gives it."""
+    return name.upper() if name.upper() in CONSTRUCTS else name
+
+
 def _frozen(mapping: Mapping[str, Any] | None = None) -> Mapping[str, Any]:
     return MappingProxyType(dict(mapping or {}))
 
@@ -233,26 +239,33 @@ def _modes(value: Any) -> Mapping[str, str]:
     for construct, mode in value.items():
         if str(mode).upper() not in ("A", "B"):
             raise ValueError(f'mode of {construct} must be "A" or "B", got {mode!r}')
-        modes[construct.upper()] = str(mode).upper()
+        modes[construct_name(construct)] = str(mode).upper()
     return _frozen(modes)
 
 
 def _blocks(value: Any) -> Mapping[str, tuple[str, ...] | str]:
     if not isinstance(value, Mapping):
         raise TypeError('expected a table construct = [columns] or "glob*"')
-    return _frozen({k.upper(): v if isinstance(v, str) else _str_list(v) for k, v in value.items()})
+    return _frozen(
+        {construct_name(k): v if isinstance(v, str) else _str_list(v) for k, v in value.items()}
+    )
 
 
 def _paths(value: Any) -> Mapping[str, tuple[str, ...]]:
     if not isinstance(value, Mapping):
         raise TypeError("expected a table construct = [predecessors]")
-    return _frozen({k.upper(): tuple(p.upper() for p in _str_list(v)) for k, v in value.items()})
+    return _frozen(
+        {
+            construct_name(k): tuple(construct_name(p) for p in _str_list(v))
+            for k, v in value.items()
+        }
+    )
 
 
 def _weights(value: Any) -> Mapping[str, float]:
     if not isinstance(value, Mapping):
         raise TypeError("expected a table construct = weight")
-    return _frozen({k.upper(): _positive_float(v) for k, v in value.items()})
+    return _frozen({construct_name(k): _positive_float(v) for k, v in value.items()})
 
 
 def _answers(value: Any) -> Mapping[str, int]:
@@ -282,7 +295,7 @@ _CONVERTERS = {
     ("csi", "model"): _choice(MODELS),
     ("csi", "scheme"): _choice(SCHEMES),
     ("csi", "scaled"): _bool,
-    ("csi", "target"): lambda v: _expect_str(v).upper(),
+    ("csi", "target"): lambda v: construct_name(_expect_str(v)),
     ("csi", "modes"): _modes,
     ("csi", "blocks"): _blocks,
     ("csi", "paths"): _paths,

@@ -112,3 +112,24 @@ def test_gap_command_adds_nps_under_its_own_key(tmp_path):
     scores = np.array([r[4] for r in rows])
     expected = 100 * ((scores >= 9).mean() - (scores <= 6).mean())
     assert np.isclose(document["nps"]["nps"], expected)
+
+
+def test_custom_construct_names_keep_their_spelling(tmp_path):
+    """Standard codes are matched in any case (`sat` is SAT); a custom construct is reported
+    as the spec spells it."""
+    path, _, _ = _ccsi_file(tmp_path)
+    spec = tmp_path / "spec.toml"
+    spec.write_text(
+        '[csi]\nmodel = "custom"\ntarget = "sat"\n'
+        '[csi.blocks]\nService = ["QUAL1", "QUAL2", "QUAL3"]\nsat = "SAT*"\n'
+        '[csi.paths]\nsat = ["Service"]\n',
+        encoding="utf-8",
+    )
+    result = runner.invoke(
+        app, ["index", str(path), "--spec", str(spec), "--bootstrap", "0", "--format", "json"]
+    )
+    assert result.exit_code == 0, result.output
+    document = json.loads(result.stdout)
+    assert document["target"] == "SAT"
+    assert {c["name"] for c in document["constructs"]} == {"Service", "SAT"}
+    assert [(p["from"], p["to"]) for p in document["paths"]] == [("Service", "SAT")]
