@@ -151,18 +151,21 @@ def rss_peak(path: Path, what: str) -> tuple[float, float]:
     return float(after - before), float(maxrss)
 
 
-def bench_csv(path: Path, repeats: int) -> dict:
-    bare = best_of(repeats, lambda: pd.read_csv(path, engine="pyarrow"))
-    mine = best_of(repeats, lambda: ours(path))
+def measure(path: Path, repeats: int, bare_read) -> dict:
+    """Best-of times of a bare read and of csi load + validate, and their memory."""
     peak, frame_bytes = peak_memory(path)
     return {
-        "bare": bare,
-        "ours": mine,
+        "bare": best_of(repeats, bare_read),
+        "ours": best_of(repeats, lambda: ours(path)),
         "peak": peak,
         "frame": frame_bytes,
         "rss": rss_peak(path, "ours"),
         "rss_bare": rss_peak(path, "bare"),
     }
+
+
+def bench_csv(path: Path, repeats: int) -> dict:
+    return measure(path, repeats, lambda: pd.read_csv(path, engine="pyarrow"))
 
 
 def bench_xlsx(path: Path, repeats: int) -> dict:
@@ -171,17 +174,7 @@ def bench_xlsx(path: Path, repeats: int) -> dict:
     def bare_read():
         return CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0).to_python()
 
-    bare = best_of(repeats, bare_read)
-    mine = best_of(repeats, lambda: ours(path))
-    peak, frame_bytes = peak_memory(path)
-    return {
-        "bare": bare,
-        "ours": mine,
-        "peak": peak,
-        "frame": frame_bytes,
-        "rss": rss_peak(path, "ours"),
-        "rss_bare": rss_peak(path, "bare"),
-    }
+    return measure(path, repeats, bare_read)
 
 
 def report(name: str, result: dict, time_target: float) -> None:
