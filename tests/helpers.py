@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import pytest
 
 ECSI = ("IMAG", "EXPE", "QUAL", "VAL", "SAT", "COMP", "LOY")
 
@@ -106,3 +107,21 @@ def survey_table(n: int = 40, *, seed: int = 0) -> tuple[list[str], list[list[An
             ]
         )
     return header, table
+
+
+def close_documents(got: Any, want: Any, where: str = "$") -> None:
+    """Same keys, lists and texts; numbers equal to 1e-9 relative (platform BLAS noise)."""
+    if isinstance(want, dict):
+        assert isinstance(got, dict), f"{where}: {type(got).__name__}, want an object"
+        assert list(got) == list(want), f"{where}: keys {list(got)}, want {list(want)}"
+        for key in want:
+            close_documents(got[key], want[key], f"{where}.{key}")
+    elif isinstance(want, list):
+        assert isinstance(got, list), f"{where}: {type(got).__name__}, want a list"
+        assert len(got) == len(want), f"{where}: {len(got)} items, want {len(want)}"
+        for i, (g, w) in enumerate(zip(got, want, strict=True)):
+            close_documents(g, w, f"{where}[{i}]")
+    elif isinstance(want, float) and not isinstance(want, bool):
+        assert got == pytest.approx(want, rel=1e-9, abs=1e-9), f"{where}: {got!r}, want {want!r}"
+    else:
+        assert got == want, f"{where}: {got!r}, want {want!r}"

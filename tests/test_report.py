@@ -42,7 +42,7 @@ from csi_cli.report import (
     welch_differences,
 )
 from csi_cli.survey import Survey, load
-from tests.helpers import ecsi_columns, write_csv
+from tests.helpers import close_documents, ecsi_columns, write_csv
 
 GOLDEN = Path(__file__).parent / "golden"
 KANO_TEXT = {1: "我很喜欢", 2: "理应如此", 3: "无所谓", 4: "能忍受", 5: "我很不喜欢"}
@@ -438,22 +438,6 @@ def check_golden(name: str, text: str) -> None:
         path.write_text(text, encoding="utf-8")
     assert path.is_file(), f"golden file {name} missing: run with CSI_UPDATE_GOLDEN=1"
     assert text == path.read_text(encoding="utf-8"), f"{name} differs from its golden file"
-
-
-def close_documents(got: Any, want: Any, where: str = "$") -> None:
-    """Same keys, lists and texts; numbers equal to 1e-9 relative (platform BLAS noise)."""
-    if isinstance(want, dict):
-        assert isinstance(got, dict) and list(got) == list(want), where
-        for key in want:
-            close_documents(got[key], want[key], f"{where}.{key}")
-    elif isinstance(want, list):
-        assert isinstance(got, list) and len(got) == len(want), where
-        for i, (g, w) in enumerate(zip(got, want, strict=True)):
-            close_documents(g, w, f"{where}[{i}]")
-    elif isinstance(want, float) and not isinstance(want, bool):
-        assert got == pytest.approx(want, rel=1e-9, abs=1e-9), where
-    else:
-        assert got == want, where
 
 
 def test_golden_markdown(golden_report: PeriodReport) -> None:
