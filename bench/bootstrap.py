@@ -1,6 +1,6 @@
 """Benchmark: 5,000 bootstrap resamples of a PLS path model, against the seminr PyPI port.
 
-Run: /work/venv/bin/python bench/bootstrap.py [--seminr-resamples 100]
+Run: python bench/bootstrap.py [--seminr-resamples 100]
 
 Times, in one process: our batched bootstrap (5,000 resamples) of the ECSI model on a generated
 600 × 21 data set and of the seminr ``mobi`` model (Quality in Mode B); seminr's
@@ -23,7 +23,7 @@ from csi_cli.layout import ECSI_PATHS
 from csi_cli.methods import pls
 
 RESAMPLES = 5000
-DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "csi" / "mobi.csv"
+DATA = Path(__file__).resolve().parents[1] / "tests" / "data" / "csi" / "mobi.csv"
 ECSI = ("IMAG", "EXPE", "QUAL", "VAL", "SAT", "COMP", "LOY")
 MOBI_BLOCKS = {
     "Image": [f"IMAG{i}" for i in range(1, 6)],

@@ -1,6 +1,6 @@
 """Benchmark: ``csi report`` on 1,000,000 respondents, with the time of every stage.
 
-Run: /work/venv/bin/python bench/report.py [--n 1000000] [--resamples 1000] [--keep DIR]
+Run: python bench/report.py [--n 1000000] [--resamples 1000] [--keep DIR]
 
 Generates a parquet survey of ``--n`` respondents over two months (half each): an ECSI model
 (7 constructs × 3 items, 1–10), six Kano pairs (answer codes 1–5), the 22 SERVQUAL items

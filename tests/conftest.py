@@ -1,4 +1,4 @@
-"""Shared fixtures: where the reference data lives, and small survey files written per test."""
+"""Shared fixtures: where the reference data lives, and the sample survey."""
 
 from __future__ import annotations
 
@@ -7,16 +7,16 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
-SHARED_DATA = REPO.parent / "shared" / "data"
+REFERENCE_DATA = REPO / "tests" / "data"
 SAMPLE = REPO / "sample_data" / "survey.xlsx"
 
 
 @pytest.fixture(scope="session")
-def shared_data() -> Path:
-    """``../shared/data`` beside the repository (published reference data). Missing data is a
-    failure, never a skip: the golden tests are the point."""
-    assert SHARED_DATA.is_dir(), f"reference data not found at {SHARED_DATA}"
-    return SHARED_DATA
+def reference_data() -> Path:
+    """``tests/data``: published data sets and the results other software got on them (sources,
+    licences and tolerances in ``tests/data/README.md``)."""
+    assert REFERENCE_DATA.is_dir(), f"reference data missing at {REFERENCE_DATA}"
+    return REFERENCE_DATA
 
 
 @pytest.fixture(scope="session")

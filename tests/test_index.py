@@ -15,8 +15,6 @@ from csi_cli.methods import index, pls
 from csi_cli.options import RunOptions
 from csi_cli.spec import parse_spec
 
-SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
-REFERENCE = SHARED_DATA / "csi" / "reference"
 PLSPM_SPEC = {
     "survey": {"scale": [1, 10]},
     "csi": {"scheme": "centroid", "scaled": False, "tolerance": 1e-3, "max_iter": 100},
@@ -31,8 +29,8 @@ def _survey(tmp_path: Path, frame: pd.DataFrame, spec: dict | None = None) -> su
 
 
 @pytest.fixture(scope="module")
-def satisfaction() -> pd.DataFrame:
-    frame = pd.read_csv(SHARED_DATA / "csi" / "satisfaction.csv")
+def satisfaction(reference_data) -> pd.DataFrame:
+    frame = pd.read_csv(reference_data / "csi/satisfaction.csv")
     return frame.rename(columns={c: c.upper() for c in frame.columns if c != "gender"})
 
 
@@ -55,10 +53,10 @@ def test_json_has_the_contract_keys(survey):
     assert document["n"] == document["n_used"] == 250
 
 
-def test_index_uses_plspm_weights(tmp_path, satisfaction):
+def test_index_uses_plspm_weights(tmp_path, satisfaction, reference_data):
     """Scaled = false: R plspm's raw weights, rescaled to sum to 1, applied to pandas means."""
     result = index.run(_survey(tmp_path, satisfaction, PLSPM_SPEC), RunOptions(bootstrap=0))
-    reference = pd.read_csv(REFERENCE / "satisfaction.outer-model.csv")
+    reference = pd.read_csv(reference_data / "csi/reference" / "satisfaction.outer-model.csv")
     reference["mean"] = [satisfaction[name.upper()].mean() for name in reference["name"]]
     for block, rows in reference.groupby("block", sort=False):
         weights = rows["weight"] / rows["weight"].sum()

@@ -20,11 +20,10 @@ from csi_cli.options import RunOptions
 from csi_cli.spec import parse_spec
 from csi_cli.survey import load
 
-SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
-KANO_DATA = SHARED_DATA / "kano"
-REPPL_TRANSFERS = KANO_DATA / "reppl" / "transfers--all_cohorts-clean.csv"
+REPPL_TRANSFERS = "kano/reppl/transfers--all_cohorts-clean.csv"
 
-# Published in the REPPL README (SOURCE.md §2): transfers, n = 358, Pouliot table, aom rule.
+# Published in the REPPL README (tests/data/kano/SOURCE.md §2): transfers, n = 358, Pouliot
+# table, aom rule.
 REPPL_PUBLISHED = pd.DataFrame(
     [
         ("F6", 5.089385, 91, 19, 9, 160, 49, 30, "I", 0.3942652, -0.1003584),
@@ -37,7 +36,8 @@ REPPL_PUBLISHED = pd.DataFrame(
     columns=["attribute", "importance", *"AOMIRQ", "category", "better", "worse"],
 )
 
-# Recomputed in SOURCE.md §1 (standard table, mode rule) on the 29 committed qrm-kano rows.
+# Recomputed in tests/data/kano/SOURCE.md §1 (standard table, mode rule) on the 29 committed
+# qrm-kano rows.
 QRM_RECOMPUTED = pd.DataFrame(
     [
         ("vibration_alarm", 9, 0, 0, 8, 12, 0, "R", 0.53, 0.00),
@@ -80,8 +80,8 @@ def answer_arrays(draw):
     return functional, dysfunctional
 
 
-def reppl_arrays():
-    frame = pd.read_csv(REPPL_TRANSFERS, dtype=str)
+def reppl_arrays(reference_data: Path):
+    frame = pd.read_csv(reference_data / REPPL_TRANSFERS, dtype=str)
     attributes = [f"F{k}" for k in range(6, 12)]
     functional = np.column_stack([parse_answers(frame[f"{a}_functional"])[0] for a in attributes])
     dysfunctional = np.column_stack(
@@ -105,9 +105,9 @@ def assert_matches_reppl(result: pd.DataFrame) -> None:
 # --- published results ---------------------------------------------------------------------------
 
 
-def test_reppl_transfers_published_table_from_arrays():
-    attributes, functional, dysfunctional = reppl_arrays()
-    frame = pd.read_csv(REPPL_TRANSFERS, dtype=str)
+def test_reppl_transfers_published_table_from_arrays(reference_data):
+    attributes, functional, dysfunctional = reppl_arrays(reference_data)
+    frame = pd.read_csv(reference_data / REPPL_TRANSFERS, dtype=str)
     importance = np.column_stack(
         [frame[f"{a}_importance"].str.extract(r"^(\d)")[0].astype(float) for a in attributes]
     )
@@ -117,7 +117,7 @@ def test_reppl_transfers_published_table_from_arrays():
     assert_matches_reppl(result)
 
 
-def test_reppl_transfers_published_table_through_a_survey():
+def test_reppl_transfers_published_table_through_a_survey(reference_data):
     spec = parse_spec(
         {
             "kano": {
@@ -129,15 +129,15 @@ def test_reppl_transfers_published_table_through_a_survey():
             }
         }
     )
-    survey = load(REPPL_TRANSFERS, spec=spec)
+    survey = load(reference_data / REPPL_TRANSFERS, spec=spec)
     assert kano.supports(survey)
     result = kano.run(survey, RunOptions())
     assert result.n == 358
     assert_matches_reppl(result.attributes)
 
 
-def test_qrm_recomputed_counts_from_the_french_answers():
-    raw = pd.read_csv(KANO_DATA / "qrm-kano_answers_raw.tsv", sep="\t", dtype=str)
+def test_qrm_recomputed_counts_from_the_french_answers(reference_data):
+    raw = pd.read_csv(reference_data / "kano" / "qrm-kano_answers_raw.tsv", sep="\t", dtype=str)
     columns = raw.columns[1:]
     functional = np.column_stack([parse_answers(raw[c])[0] for c in columns[0::2]])
     dysfunctional = np.column_stack([parse_answers(raw[c])[0] for c in columns[1::2]])
@@ -171,8 +171,10 @@ def reppl_evaluation(f: int, d: int) -> str:
 
 
 @pytest.mark.parametrize("cohort", [1, 2, 3, 4])
-def test_reppl_storage_cohorts_match_the_studys_own_evaluation(cohort):
-    frame = pd.read_csv(KANO_DATA / "reppl" / f"storage--cohort{cohort}-clean.csv", dtype=str)
+def test_reppl_storage_cohorts_match_the_studys_own_evaluation(cohort, reference_data):
+    frame = pd.read_csv(
+        reference_data / "kano" / "reppl" / f"storage--cohort{cohort}-clean.csv", dtype=str
+    )
     attributes = [f"F{k}" for k in range(1, 6)]
     functional = np.column_stack([parse_answers(frame[f"{a}_functional"])[0] for a in attributes])
     dysfunctional = np.column_stack(
@@ -310,8 +312,8 @@ def test_action_order():
 # --- continuous scores ---------------------------------------------------------------------------
 
 
-def test_continuous_scores_against_pandas():
-    _, functional, dysfunctional = reppl_arrays()
+def test_continuous_scores_against_pandas(reference_data):
+    _, functional, dysfunctional = reppl_arrays(reference_data)
     result = kano.continuous_scores(kano.answer_pairs(functional, dysfunctional))
     f_score = {1: 4, 2: 2, 3: 0, 4: -1, 5: -2}
     d_score = {1: -2, 2: -1, 3: 0, 4: 2, 5: 4}
@@ -462,10 +464,10 @@ def invoke(app, *args: str):
     return CliRunner().invoke(app, ["kano", *args])
 
 
-def test_cli_json_reproduces_reppl_with_overrides_of_the_spec(cli, tmp_path):
+def test_cli_json_reproduces_reppl_with_overrides_of_the_spec(cli, tmp_path, reference_data):
     spec = tmp_path / "csi.toml"
     spec.write_text(REPPL_SPEC, encoding="utf-8")
-    args = (str(REPPL_TRANSFERS), "--spec", str(spec), "--format", "json")
+    args = (str(reference_data / REPPL_TRANSFERS), "--spec", str(spec), "--format", "json")
     result = invoke(cli, *args, "--rule", "aom", "--table", "pouliot")
     assert result.exit_code == 0, result.output
     document = json.loads(result.stdout)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pandas as pd
 import pytest
@@ -11,9 +9,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from csi_cli.methods.kano_answers import parse_answers
-
-SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
-KANO_DATA = SHARED_DATA / "kano"
 
 # The five answers in the order of the survey-spec (1 like … 5 dislike), as the texts appear.
 SPEC_CHINESE = {
@@ -30,7 +25,8 @@ BERGER_ENGLISH = {
     4: "I can tolerate it",
     5: "I dislike it",
 }
-# Per REPPL storage cohort, the answer options in the order like … dislike (SOURCE.md, files).
+# Per REPPL storage cohort, the answer options in the order like … dislike
+# (tests/data/kano/SOURCE.md).
 REPPL_SETS = {
     "storage--cohort1-clean.csv": [
         "I like it that way",
@@ -107,8 +103,8 @@ def test_spec_additions_extend_and_override():
 
 
 @pytest.mark.parametrize("name", sorted(REPPL_SETS))
-def test_every_reppl_answer_set(name):
-    frame = pd.read_csv(KANO_DATA / "reppl" / name, dtype=str, keep_default_na=False)
+def test_every_reppl_answer_set(name, reference_data):
+    frame = pd.read_csv(reference_data / "kano" / "reppl" / name, dtype=str, keep_default_na=False)
     answers = frame.filter(regex=r"_(functional|dysfunctional)$")
     expected = {text: code for code, text in enumerate(REPPL_SETS[name], start=1)}
     for column in answers:
@@ -117,9 +113,9 @@ def test_every_reppl_answer_set(name):
         assert codes.tolist() == answers[column].map(expected).tolist(), column
 
 
-def test_qrm_french_answers_match_the_english_export():
-    raw = pd.read_csv(KANO_DATA / "qrm-kano_answers_raw.tsv", sep="\t", dtype=str)
-    wide = pd.read_csv(KANO_DATA / "qrm-kano_bed_features_wide.csv", dtype=str)
+def test_qrm_french_answers_match_the_english_export(reference_data):
+    raw = pd.read_csv(reference_data / "kano" / "qrm-kano_answers_raw.tsv", sep="\t", dtype=str)
+    wide = pd.read_csv(reference_data / "kano" / "qrm-kano_bed_features_wide.csv", dtype=str)
     english = wide.filter(regex=r"_[FD]$")
     assert raw.shape[1] - 1 == english.shape[1]
     for french_column, english_column in zip(raw.columns[1:], english.columns, strict=True):

@@ -1,11 +1,9 @@
 """PLS engine against R plspm (satisfaction) and R seminr (mobi), plus invariants.
 
-Reference files: ../shared/data/csi/reference/ (see its README). Tolerance 1e-5 absolute.
+Reference files: tests/data/csi/reference/ (see tests/data/README.md). Tolerance 1e-5 absolute.
 """
 
 from __future__ import annotations
-
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -16,8 +14,6 @@ from hypothesis import strategies as st
 from csi_cli.errors import ModelError
 from csi_cli.methods import pls
 
-SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
-REFERENCE = SHARED_DATA / "csi" / "reference"
 ATOL = 1e-5
 
 SAT_BLOCKS = {
@@ -59,15 +55,15 @@ MOBI_PATHS = [
 
 
 @pytest.fixture(scope="module")
-def satisfaction() -> tuple[pls.PathModel, np.ndarray]:
-    frame = pd.read_csv(SHARED_DATA / "csi" / "satisfaction.csv")
+def satisfaction(reference_data) -> tuple[pls.PathModel, np.ndarray]:
+    frame = pd.read_csv(reference_data / "csi/satisfaction.csv")
     model = pls.PathModel.build(SAT_BLOCKS, SAT_PATHS)
     return model, frame[list(model.items)].to_numpy(float)
 
 
 @pytest.fixture(scope="module")
-def mobi() -> tuple[pls.PathModel, np.ndarray]:
-    frame = pd.read_csv(SHARED_DATA / "csi" / "mobi.csv")
+def mobi(reference_data) -> tuple[pls.PathModel, np.ndarray]:
+    frame = pd.read_csv(reference_data / "csi/mobi.csv")
     model = pls.PathModel.build(MOBI_BLOCKS, MOBI_PATHS, {"Quality": "B"})
     return model, frame[list(model.items)].to_numpy(float)
 
@@ -89,27 +85,27 @@ def _pairs(model: pls.PathModel, frame: pd.DataFrame) -> tuple[np.ndarray, np.nd
         ("path", "satisfaction.outer-model-path.csv"),
     ],
 )
-def test_outer_model_matches_plspm(satisfaction, scheme, file):
+def test_outer_model_matches_plspm(satisfaction, scheme, file, reference_data):
     model, data = satisfaction
     fitted = _fit(model, data, scheme=scheme, **PLSPM)
-    reference = pd.read_csv(REFERENCE / file)
+    reference = pd.read_csv(reference_data / "csi/reference" / file)
     assert list(reference["name"]) == list(model.items)
     np.testing.assert_allclose(fitted.weights, reference["weight"], atol=ATOL)
     np.testing.assert_allclose(fitted.loadings, reference["loading"], atol=ATOL)
     np.testing.assert_allclose(fitted.loadings**2, reference["communality"], atol=ATOL)
 
 
-def test_cross_loadings_match_plspm(satisfaction):
+def test_cross_loadings_match_plspm(satisfaction, reference_data):
     model, data = satisfaction
     fitted = _fit(model, data, scheme="centroid", **PLSPM)
-    reference = pd.read_csv(REFERENCE / "satisfaction.crossloadings.csv")
+    reference = pd.read_csv(reference_data / "csi/reference" / "satisfaction.crossloadings.csv")
     np.testing.assert_allclose(fitted.cross_loadings, reference[list(model.constructs)], atol=ATOL)
 
 
-def test_effects_match_plspm(satisfaction):
+def test_effects_match_plspm(satisfaction, reference_data):
     model, data = satisfaction
     fitted = _fit(model, data, scheme="centroid", **PLSPM)
-    reference = pd.read_csv(REFERENCE / "satisfaction.effects.csv")
+    reference = pd.read_csv(reference_data / "csi/reference" / "satisfaction.effects.csv")
     sources, targets = _pairs(model, reference)
     np.testing.assert_allclose(fitted.paths[sources, targets], reference["direct"], atol=ATOL)
     np.testing.assert_allclose(
@@ -120,45 +116,51 @@ def test_effects_match_plspm(satisfaction):
     )
 
 
-def test_inner_summary_matches_plspm(satisfaction):
+def test_inner_summary_matches_plspm(satisfaction, reference_data):
     model, data = satisfaction
     fitted = _fit(model, data, scheme="centroid", **PLSPM)
-    reference = pd.read_csv(REFERENCE / "satisfaction.inner-summary.csv", index_col=0)
+    reference = pd.read_csv(
+        reference_data / "csi/reference" / "satisfaction.inner-summary.csv", index_col=0
+    )
     communality = (fitted.loadings**2) @ model.membership / model.membership.sum(axis=0)
     np.testing.assert_allclose(fitted.r2, reference["r_squared"], atol=ATOL)
     np.testing.assert_allclose(communality, reference["block_communality"], atol=ATOL)
     np.testing.assert_allclose(communality * fitted.r2, reference["mean_redundancy"], atol=ATOL)
 
 
-def test_sat_regression_matches_plspm(satisfaction):
+def test_sat_regression_matches_plspm(satisfaction, reference_data):
     model, data = satisfaction
     fitted = _fit(model, data, scheme="centroid", **PLSPM)
-    reference = pd.read_csv(REFERENCE / "satisfaction.inner-model.csv", index_col=0)
+    reference = pd.read_csv(
+        reference_data / "csi/reference" / "satisfaction.inner-model.csv", index_col=0
+    )
     sat = model.constructs.index("SAT")
     rows = [model.constructs.index(name) for name in reference.index]
     np.testing.assert_allclose(fitted.paths[rows, sat], reference["Estimate"], atol=ATOL)
 
 
-def test_mode_b_inner_summary_matches_plspm(satisfaction):
+def test_mode_b_inner_summary_matches_plspm(satisfaction, reference_data):
     model, data = satisfaction
     formative = pls.PathModel.build(SAT_BLOCKS, SAT_PATHS, dict.fromkeys(SAT_BLOCKS, "B"))
     fitted = _fit(formative, data, scheme="centroid", **PLSPM)
-    reference = pd.read_csv(REFERENCE / "satisfaction.modeb.inner-summary.csv", index_col=0)
+    reference = pd.read_csv(
+        reference_data / "csi/reference" / "satisfaction.modeb.inner-summary.csv", index_col=0
+    )
     communality = (fitted.loadings**2) @ model.membership / model.membership.sum(axis=0)
     np.testing.assert_allclose(fitted.r2, reference["r_squared"], atol=ATOL)
     np.testing.assert_allclose(communality, reference["block_communality"], atol=ATOL)
     np.testing.assert_allclose(communality * fitted.r2, reference["mean_Redundancy"], atol=ATOL)
 
 
-def test_mobi_matches_seminr(mobi):
+def test_mobi_matches_seminr(mobi, reference_data):
     model, data = mobi
     fitted = _fit(model, data)  # defaults: path scheme, standardized
-    outer = pd.read_csv(REFERENCE / "mobi_basic_outer_model.csv", index_col=0).loc[
-        list(model.items)
-    ]
+    outer = pd.read_csv(
+        reference_data / "csi/reference" / "mobi_basic_outer_model.csv", index_col=0
+    ).loc[list(model.items)]
     np.testing.assert_allclose(fitted.weights, outer["weight"], atol=ATOL)
     np.testing.assert_allclose(fitted.loadings, outer["loading"], atol=ATOL)
-    paths = pd.read_csv(REFERENCE / "mobi_basic_paths.csv", index_col=0)
+    paths = pd.read_csv(reference_data / "csi/reference" / "mobi_basic_paths.csv", index_col=0)
     order = list(model.constructs)
     np.testing.assert_allclose(fitted.paths, paths.loc[order, order], atol=ATOL)
 
@@ -271,12 +273,12 @@ def test_bootstrap_same_seed_same_draws(satisfaction):
         ("satisfaction_boot_rsquared.csv", 0.1, "r2"),
     ],
 )
-def test_bootstrap_within_r_tolerance_bands(satisfaction, file, tolerance, field):
+def test_bootstrap_within_r_tolerance_bands(satisfaction, file, tolerance, field, reference_data):
     model, data = satisfaction
     options = pls.PlsOptions(scheme="centroid", **PLSPM)
     fitted = pls.fit(pls.moments(data), model, options)
     boot = pls.bootstrap(data, model, fitted, options, resamples=1000, seed=1)
-    reference = pd.read_csv(REFERENCE / file, index_col=0)
+    reference = pd.read_csv(reference_data / "csi/reference" / file, index_col=0)
     draws = _boot_field(model, boot.estimates, reference, field)
     low, high = pls.percentile_interval(draws)
     np.testing.assert_allclose(draws.std(axis=0, ddof=1), reference["std.error"], atol=tolerance)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import math
 from itertools import combinations
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -14,8 +13,6 @@ from statsmodels.stats.outliers_influence import variance_inflation_factor
 
 from csi_cli.methods import pls, reliability
 
-SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
-REFERENCE = SHARED_DATA / "csi" / "reference"
 SAT_BLOCKS = {
     "IMAG": [f"imag{i}" for i in range(1, 6)],
     "EXPE": [f"expe{i}" for i in range(1, 6)],
@@ -39,8 +36,8 @@ SAT_PATHS = [
 
 
 @pytest.fixture(scope="module")
-def frame() -> pd.DataFrame:
-    return pd.read_csv(SHARED_DATA / "csi" / "satisfaction.csv")
+def frame(reference_data) -> pd.DataFrame:
+    return pd.read_csv(reference_data / "csi/satisfaction.csv")
 
 
 @pytest.fixture(scope="module")
@@ -49,8 +46,8 @@ def model() -> pls.PathModel:
 
 
 @pytest.fixture(scope="module")
-def unidim() -> pd.DataFrame:
-    return pd.read_csv(REFERENCE / "satisfaction_unidim.csv", index_col=0)
+def unidim(reference_data) -> pd.DataFrame:
+    return pd.read_csv(reference_data / "csi/reference" / "satisfaction_unidim.csv", index_col=0)
 
 
 def test_alpha_matches_plspm(frame, unidim):
@@ -87,11 +84,13 @@ def test_rho_a_is_the_reliability_of_a_one_factor_population():
     assert reliability.rho_a(np.array([2.0]), np.ones((1, 1))) == 1.0
 
 
-def test_ave_matches_plspm(frame, model):
+def test_ave_matches_plspm(frame, model, reference_data):
     data = frame[list(model.items)].to_numpy(float)
     options = pls.PlsOptions(scheme="centroid", scaled=False, tol=1e-6, max_iter=100)
     fitted = pls.fit(pls.moments(data), model, options)
-    reference = pd.read_csv(REFERENCE / "satisfaction.inner-summary.csv", index_col=0)
+    reference = pd.read_csv(
+        reference_data / "csi/reference" / "satisfaction.inner-summary.csv", index_col=0
+    )
     for j, block in enumerate(model.blocks):
         ave = reliability.average_variance_extracted(fitted.loadings[list(block)])
         assert ave == pytest.approx(reference["ave"].iloc[j], abs=1e-5)

@@ -19,8 +19,9 @@ LIKE, MUST_BE, NEUTRAL, LIVE_WITH, DISLIKE = 1, 2, 3, 4, 5
 BLANK = 0
 _UNKNOWN = -1
 
-# Wordings per code: survey-spec §2 (Chinese, English), the answer sets of Berger et al. (1993)
-# pp. 25–26 as used in the REPPL study, and the French set of qrm-kano (../data/kano/SOURCE.md).
+# Wordings per code: the Chinese and English texts of the naming conventions (docs/spec.md), the
+# answer sets of Berger et al. (1993) pp. 25–26 as used in the REPPL study, and the French set of
+# qrm-kano (tests/data/kano/SOURCE.md).
 WORDINGS: Mapping[int, tuple[str, ...]] = {
     LIKE: (
         "我很喜欢",
