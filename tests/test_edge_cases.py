@@ -31,7 +31,7 @@ def _rescaled(means: pd.Series) -> pd.Series:
 
 
 def test_weighted_index_without_bootstrap_and_per_segment(tmp_path):
-    """The weighted-average index (methods.md §1): item means rescaled to 0–100, averaged per
+    """The weighted-average index (docs/methods.md §1): item means rescaled to 0–100, averaged per
     construct, then equally over constructs; per segment on the segment's respondents. A
     declared missing code in the segment column is not a segment."""
     path, frame, items = _ccsi_file(tmp_path)
@@ -102,7 +102,7 @@ def test_gap_headline_names_the_item_when_there_are_no_dimensions(tmp_path):
 
 
 def test_gap_command_adds_nps_under_its_own_key(tmp_path):
-    """`csi gap` keeps the gap document of survey-spec §5 at the top and nests NPS."""
+    """`csi gap` keeps the gap document of docs/json.md at the top and nests NPS."""
     rows = [[5, 4 + i % 2, 6, 6 - i % 3, i % 11] for i in range(40)]
     path = write_csv(tmp_path / "gap.csv", ["A_E", "A_P", "B_E", "B_P", "NPS"], rows)
     result = runner.invoke(app, ["gap", str(path), "--format", "json"])

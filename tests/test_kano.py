@@ -55,7 +55,7 @@ QRM_RECOMPUTED = pd.DataFrame(
     columns=["attribute", *"AOMIRQ", "category", "better", "worse"],
 )
 
-# methods.md §2 (Berger et al. 1993 p.6), typed as a dict: (functional, dysfunctional) → category.
+# docs/methods.md §2 (Berger et al. 1993 p.6) as a dict: (functional, dysfunctional) → category.
 STANDARD_CELLS = {
     (f, d): "Q" if (f, d) in {(1, 1), (5, 5)} else
     "O" if (f, d) == (1, 5) else

@@ -1,4 +1,4 @@
-"""Recognition of Kano answers: wordings of survey-spec §2, the REPPL and qrm-kano files."""
+"""Recognition of Kano answers: wordings of docs/spec.md, the REPPL and qrm-kano files."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from csi_cli.methods.kano_answers import parse_answers
 
-# The five answers in the order of the survey-spec (1 like … 5 dislike), as the texts appear.
+# The five answers in the order of docs/spec.md (1 like … 5 dislike), as the texts appear.
 SPEC_CHINESE = {
     1: ["我很喜欢", "非常喜欢", "喜欢"],
     2: ["理应如此", "理所当然", "必须这样"],

@@ -1,4 +1,4 @@
-"""Which columns feed which analysis: the naming conventions of survey-spec §2 with no spec, and
+"""Which columns feed which analysis: the naming conventions (docs/spec.md) with no spec, and
 the spec's choices (missing columns recorded, never dropped silently)."""
 
 from __future__ import annotations
@@ -61,7 +61,7 @@ def test_paths_follow_the_contract():
     assert _layout(ecsi_columns(1)).csi_paths == ECSI_PATHS
     ccsi = _layout(ecsi_columns(1, ("IMAG", "EXPE", "QUAL", "VAL", "SAT", "LOY")))
     assert ccsi.csi_paths == CCSI_PATHS
-    # survey-spec §3: CCSI is ECSI without COMP
+    # docs/spec.md, "Models": CCSI is ECSI without COMP
     assert {(p, c) for c, ps in CCSI_PATHS.items() for p in ps} == {
         (p, c) for c, ps in ECSI_PATHS.items() for p in ps if "COMP" not in (p, c)
     }

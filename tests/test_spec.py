@@ -1,4 +1,4 @@
-"""The TOML spec (survey-spec §3) as frozen dataclasses; every mistake is a SpecError naming the
+"""The TOML spec (docs/spec.md) as frozen dataclasses; every mistake is a SpecError naming the
 file and the key."""
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from csi_cli.errors import SpecError
 from csi_cli.spec import Spec, load_spec, render_toml, with_overrides
 
-# The example of survey-spec.md §3, verbatim (including `target` after the [csi.modes] header).
+# The example spec of the user contract, verbatim (including `target` after the [csi.modes] header).
 CONTRACT_EXAMPLE = """
 [survey]
 sheet = "Responses"            # xlsx sheet name

@@ -1,5 +1,6 @@
-"""Loading real files (survey-spec §1): xlsx through calamine, csv/tsv with encoding detection
-and delimiter sniffing, parquet; title rows; Chinese text; the input is never modified."""
+"""Loading real files (docs/spec.md, "Reading files"): xlsx through calamine, csv/tsv with
+encoding detection and delimiter sniffing, parquet; title rows; Chinese text; the input is
+never modified."""
 
 from __future__ import annotations
 
