@@ -292,6 +292,8 @@ _U64 = np.uint64
 _HIGH_BITS = _U64(0x8080808080808080)
 _TENS = _U64(0x0A0A0A0A0A0A0A0A)
 _ZEROS = _U64(0x3030303030303030)
+#: Bit 7 of each byte, lowest byte first: a word's highest flag among them names its byte.
+_BYTE_FLAGS = np.array([1 << (8 * k + 7) for k in range(8)], dtype=np.uint64)
 
 
 def _reference_extent(data: bytes) -> tuple[int, int]:
@@ -322,9 +324,8 @@ def _reference_extent(data: bytes) -> tuple[int, int]:
     digits_word = words64[start + letters].byteswap()
     shifted = digits_word ^ _ZEROS  # digit bytes become 0..9
     not_digit = (((shifted | _HIGH_BITS) - _TENS) | shifted) & _HIGH_BITS  # bit 7 per byte
-    for bits in (1, 2, 4, 8, 16, 32):
-        not_digit |= not_digit >> _U64(bits)
-    digits = ((_U64(64) - np.bitwise_count(not_digit)) // _U64(8)).astype(np.int64)
+    # The highest flag is in the first non-digit byte; the bytes above it are the digits.
+    digits = 8 - np.searchsorted(_BYTE_FLAGS, not_digit, side="right")
     column = row = 0
     most = int(letters.max())
     if most:
