@@ -125,3 +125,15 @@ def close_documents(got: Any, want: Any, where: str = "$") -> None:
         assert got == pytest.approx(want, rel=1e-9, abs=1e-9), f"{where}: {got!r}, want {want!r}"
     else:
         assert got == want, f"{where}: {got!r}, want {want!r}"
+
+
+def run_analysis(name: str, survey: Any, **settings: Any) -> Any:
+    """Run the registered analysis ``name`` on ``survey``: ``seed``, ``bootstrap`` and ``by``
+    are the shared options, any other keyword is one of the analysis' own options."""
+    from csi_cli.analyses import get
+    from csi_cli.options import RunOptions
+
+    analysis = get(name)
+    shared = {k: settings.pop(k) for k in ("seed", "bootstrap", "by") if k in settings}
+    own = analysis.options_type(**settings)
+    return analysis.run(survey, RunOptions(**shared, analyses={name: own}))
