@@ -1,11 +1,13 @@
 """The documentation covers what the code declares and emits, and never points outside the clone.
 
-- every validation code in ``csi_cli.validate.CODES`` has a row in ``docs/validation.md``;
+- every validation code (``csi_cli.validate.all_codes()``: the general ones and every registered
+  analysis' ``codes``) has a row in ``docs/validation.md``;
 - every key of every command's JSON (the pinned documents in ``tests/golden/cmd_*.json``, which
   ``tests/test_golden_json.py`` keeps equal to what the commands write) is named in
   ``docs/json.md``; keys that are data (construct, column, segment names) are not keys of the
   contract and are skipped;
-- every section and key of the spec (``csi_cli.spec``) is named in ``docs/spec.md``;
+- every section and key of the spec (``csi_cli.spec.section_types()``: ``[survey]`` and the
+  section of every registered analysis) is named in ``docs/spec.md``;
 - every local link in README and ``docs/`` leads to a file of the repository.
 """
 
@@ -20,17 +22,16 @@ from typing import Any
 
 import pytest
 
-from csi_cli import spec
-from csi_cli.validate import CODES
+from csi_cli.spec import section_types
+from csi_cli.validate import all_codes
 
 REPO = Path(__file__).resolve().parents[1]
 DOCS = REPO / "docs"
 GOLDEN = REPO / "tests" / "golden"
 
-#: Objects whose keys are names from the survey or prose for people, not contract keys:
-#: construct → mode, construct → columns, dimension → items, column → values, report settings.
+#: Objects whose keys are names from the survey, not contract keys: construct → mode,
+#: construct → columns, dimension → items, column → values.
 DATA_KEYED = {"modes", "blocks", "gap_dimensions", "segments"}
-PROSE_KEYED = {("report", "settings")}
 
 
 def documented(page: str) -> set[str]:
@@ -39,22 +40,20 @@ def documented(page: str) -> set[str]:
     return set(re.findall(r"`([^`\n]+)`", text))
 
 
-def contract_keys(value: Any, case: str, parent: str = "$") -> Iterator[tuple[str, str]]:
+def contract_keys(value: Any, parent: str = "$") -> Iterator[tuple[str, str]]:
     """(key, where) for every key of a JSON document, skipping data-keyed objects."""
     if isinstance(value, dict):
-        if parent.rsplit(".", 1)[-1] in DATA_KEYED or (case, parent) in {
-            (c, f"$.{k}") for c, k in PROSE_KEYED
-        }:
+        if parent.rsplit(".", 1)[-1] in DATA_KEYED:
             return
         for key, item in value.items():
             yield key, parent
-            yield from contract_keys(item, case, f"{parent}.{key}")
+            yield from contract_keys(item, f"{parent}.{key}")
     elif isinstance(value, list):
         for item in value:
-            yield from contract_keys(item, case, parent)
+            yield from contract_keys(item, parent)
 
 
-@pytest.mark.parametrize("code", sorted(CODES))
+@pytest.mark.parametrize("code", sorted(all_codes()))
 def test_every_validation_code_is_documented(code: str) -> None:
     rows = [
         line
@@ -66,17 +65,16 @@ def test_every_validation_code_is_documented(code: str) -> None:
 
 @pytest.mark.parametrize("path", sorted(GOLDEN.glob("cmd_*.json")), ids=lambda p: p.stem)
 def test_every_json_key_is_documented(path: Path) -> None:
-    case = path.stem.removeprefix("cmd_").split("_")[0]
     names = documented("json.md")
     document = json.loads(path.read_text(encoding="utf-8"))
-    missing = sorted({f"{where}.{key}" for key, where in contract_keys(document, case)
+    missing = sorted({f"{where}.{key}" for key, where in contract_keys(document)
                       if key not in names})  # fmt: skip
     assert not missing, f"docs/json.md does not name these keys of {path.name}: {missing}"
 
 
 def test_every_spec_section_and_key_is_documented() -> None:
     names = documented("spec.md")
-    for section, cls in spec._SECTIONS.items():
+    for section, cls in section_types().items():
         assert f"[{section}]" in names, f"docs/spec.md has no [{section}] section"
         for key in (f.name for f in fields(cls)):
             assert key in names or f"[{section}.{key}]" in names, f"[{section}] {key}"
