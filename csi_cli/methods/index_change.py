@@ -49,10 +49,24 @@ class IndexBasis:
         block_scores = data @ (self.weights[:, None] * self.model.membership)
         draws = np.empty((resamples, block_scores.shape[1]))
         for j, column in enumerate(block_scores.T):
-            values, counts = np.unique(column, return_counts=True)
+            values, counts = distinct_scores(column)
             resampled = rng.multinomial(column.size, counts / counts.sum(), size=resamples)
             draws[:, j] = resampled @ values / column.size
         return 100 * (draws - low) / (high - low)
+
+
+def distinct_scores(scores: np.ndarray, tolerance: float = 1e-9) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct values of ``scores`` (ascending) and how often each occurs, values within
+    ``tolerance`` (relative to the largest magnitude) of their neighbour counted as one.
+
+    Respondents with the same answers must share one score, but a matrix product may give
+    them scores that differ in the last bit (BLAS blocking differs between NumPy builds), and
+    an exact ``np.unique`` would then split them and change every multinomial draw after it.
+    """
+    ordered = np.sort(np.asarray(scores, dtype=float))
+    gap = tolerance * max(1.0, float(np.abs(ordered).max(initial=0.0)))
+    starts = np.flatnonzero(np.diff(ordered, prepend=-np.inf) > gap)
+    return ordered[starts], np.diff(np.append(starts, ordered.size))
 
 
 def index_difference(
