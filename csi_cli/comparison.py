@@ -263,7 +263,7 @@ class PeriodDocument(Document):
         return next((r for r in self.results if r.name == name), None)
 
     def to_dict(self) -> dict[str, Any]:
-        """The ``csi report`` document of survey-spec §5 (plus dates, n, settings, warnings)."""
+        """The ``csi report`` document of docs/json.md (plus dates, n, settings, warnings)."""
         assert self.period is not None and self.previous is not None
         document: dict[str, Any] = {
             "period": self.period.label,

@@ -1,4 +1,4 @@
-"""Which columns feed which analysis: the naming conventions of survey-spec.md §2, or the spec.
+"""Which columns feed which analysis: the naming conventions of docs/spec.md, or the spec.
 
 The layout is built from column names alone (plus, for rating scales, a function that reads the
 observed range); it knows nothing of statistics. Columns the spec names but the file lacks are
@@ -15,7 +15,7 @@ from types import MappingProxyType
 
 from csi_cli.spec import CONSTRUCTS, Spec
 
-#: Predecessors of each construct (survey-spec.md §3, "Model paths").
+#: Predecessors of each construct (docs/spec.md, "Models").
 ACSI_PATHS: Mapping[str, tuple[str, ...]] = MappingProxyType(
     {
         "QUAL": ("EXPE",),

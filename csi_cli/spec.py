@@ -1,4 +1,4 @@
-"""The survey spec (TOML, survey-spec.md §3) as frozen dataclasses, and its draft from a file.
+"""The survey spec (TOML; reference: docs/spec.md) as frozen dataclasses, and its draft.
 
 Every key is optional; an unknown key is an error (a misspelt key must never be silently
 ignored). Extensions beyond the contract are documented in ``docs/spec.md``.

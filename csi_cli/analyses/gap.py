@@ -73,7 +73,7 @@ class GapResult:
         return figures
 
     def to_dict(self) -> dict[str, Any]:
-        """The document of survey-spec.md §5 (``n``, ``items``, ``dimensions``) and more."""
+        """The document of docs/json.md (``n``, ``items``, ``dimensions``) and more."""
         optional = {
             "zones": self.zones,
             "segments": self.segments,

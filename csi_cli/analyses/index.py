@@ -53,7 +53,7 @@ def path_model(survey: Survey) -> pls.PathModel:
     if not has_model(survey):
         raise ModelError(
             f"No CSI model for this file: {layout.csi_problem or 'no CSI item columns found'}. "
-            "Name CSI items like IMAG1, SAT2 (survey-spec §2) or describe the model in a spec."
+            "Name CSI items like IMAG1, SAT2 (docs/spec.md) or describe the model in a spec."
         )
     paths = [(pred, target) for target, preds in layout.csi_paths.items() for pred in preds]
     return pls.PathModel.build(dict(layout.csi_blocks), paths, survey.spec.csi.modes)

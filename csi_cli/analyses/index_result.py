@@ -50,7 +50,7 @@ class IndexResult:
         }
 
     def to_dict(self) -> dict[str, Any]:
-        """The JSON document of survey-spec §5, plus effects, HTMT, IPMA, segments, settings."""
+        """The JSON document of docs/json.md, with effects, HTMT, IPMA, segments, settings."""
         document = {
             "n": self.n,
             "n_used": self.n_used,

@@ -80,7 +80,7 @@ class KanoResult:
         }
 
     def to_dict(self) -> dict[str, Any]:
-        """The document of survey-spec §5 (``n``, ``attributes`` with counts, category,
+        """The document of docs/json.md (``n``, ``attributes`` with counts, category,
         better, worse, significant), plus table, rule, shares, strengths, continuous scores,
         importance, action rank, segments and penalty–reward."""
         document: dict[str, Any] = {

@@ -313,7 +313,7 @@ def paired_gaps(
     Ḡ = Σ G_r / n, s = sqrt(Σ (G_r − Ḡ)² / (n − 1)), t = Ḡ / (s/√n) on n − 1 degrees of freedom,
     CI = Ḡ ± t_{0.975, n−1} s/√n, d_z = Ḡ / s (Cohen 1988). The disconfirmation shares follow
     Oliver (1980): below expectation dissatisfies, meeting it satisfies, exceeding it delights.
-    "Exceeding by 20%" is the rule of thumb of methods.md §6, read as a ratio P ≥ 1.2·E.
+    "Exceeding by 20%" is the rule of thumb of docs/methods.md §6, read as a ratio P ≥ 1.2·E.
     Integer-valued gaps are summarized from the counts of their distinct values (exact sums,
     centred squares Σ c_v (v − Ḡ)², Wilcoxon ranks); see :func:`signed_rank_pvalues`.
 

@@ -339,7 +339,7 @@ def segment_indices(
     """Index of every construct per segment, with bootstrap percentile intervals.
 
     With pooled weights (default) a segment's index uses the full-sample weights and the
-    segment's means (methods.md §1), so only the means are resampled; with ``refit`` each
+    segment's means (docs/methods.md §1), so only the means are resampled; with ``refit`` each
     segment gets its own PLS fit and bootstrap.
     """
     rows, warnings = [], []

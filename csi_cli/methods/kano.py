@@ -414,7 +414,7 @@ def segment_test(counts_by_segment: np.ndarray) -> tuple[float, int, float, floa
     References
     ----------
     Pearson, K. (1900); as in ``scipy.stats.chi2_contingency``. Comparing Kano category mixes
-    between groups: methods.md §5.
+    between groups: docs/methods.md §5.
     """
     table = np.asarray(counts_by_segment)
     table = table[table.sum(axis=1) > 0][:, table.sum(axis=0) > 0]

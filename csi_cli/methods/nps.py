@@ -19,7 +19,7 @@ DETRACTOR_MAX = 6
 CONFIDENCE = 0.95
 Z_95 = float(stats.norm.ppf(0.5 + CONFIDENCE / 2))
 #: Below this many answers the 95% CI is a percentile bootstrap instead of NPS ± 1.96 SE.
-#: methods.md §4 asks for "bootstrap for small n" without a number; 100 is our convention
+#: docs/methods.md §4 asks for "bootstrap for small n" without a number; 100 is our convention
 #: (the brief of this feature), where the normal approximation of the +1/0/−1 mean is rough
 #: for shares near 0 or 1 (cf. Brown, Cai & DasGupta 2001 for the binomial case).
 BOOTSTRAP_BELOW_N = 100
@@ -96,7 +96,7 @@ def nps_summary(
     With p the share of promoters (score ≥ 9) and d the share of detractors (score ≤ 6) among
     the n answers: NPS = 100 (p − d); as the mean of a variable scored +1/0/−1 its standard
     error is SE = 100 · sqrt((p + d − (p − d)²) / n); the 95% CI is NPS ± 1.96 SE. For small n
-    (methods.md §4: "bootstrap for small n"; below :data:`BOOTSTRAP_BELOW_N` answers) it is the
+    (docs/methods.md §4: "bootstrap for small n"; below :data:`BOOTSTRAP_BELOW_N` answers) it is the
     percentile bootstrap CI (Efron & Tibshirani 1993, §13.3): the NPS of a resample of the n
     answers depends only on its counts of promoters, passives and detractors, which are
     multinomial(n; p, 1 − p − d, d), so all resamples are drawn at once as counts — the same
@@ -157,7 +157,7 @@ def nps_difference(current: NpsSummary, previous: NpsSummary) -> NpsDifference:
     Notes
     -----
     Δ = NPS₁ − NPS₂, SE(Δ) = sqrt(SE₁² + SE₂²), 95% CI Δ ± 1.96 SE(Δ), z = Δ / SE(Δ),
-    two-sided p = 2Φ(−|z|) (methods.md §4–5: each NPS is a mean of +1/0/−1 scores, so the
+    two-sided p = 2Φ(−|z|) (docs/methods.md §4–5: each NPS is a mean of +1/0/−1 scores, so the
     difference of independent means has the summed variance).
 
     References

@@ -1,4 +1,4 @@
-"""JSON: the machine document of survey-spec §5, exactly ``Document.to_dict()``."""
+"""JSON: the machine document of docs/json.md, exactly ``Document.to_dict()``."""
 
 from __future__ import annotations
 
