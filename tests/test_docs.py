@@ -8,7 +8,8 @@
   contract and are skipped;
 - every section and key of the spec (``csi_cli.spec.section_types()``: ``[survey]`` and the
   section of every registered analysis) is named in ``docs/spec.md``;
-- every local link in README and ``docs/`` leads to a file of the repository.
+- every local link in README and ``docs/`` leads to a file of the repository, and no text file
+  of the repository points outside it (``../shared``, the outside survey contract).
 """
 
 from __future__ import annotations
@@ -88,3 +89,31 @@ def test_local_links_lead_to_files(page: str) -> None:
     for target in re.findall(r"\]\(([^)#\s]+)(?:#[^)]*)?\)", path.read_text(encoding="utf-8")):
         if "://" not in target:
             assert (path.parent / target).exists(), f"{page} links to missing {target}"
+
+
+#: Places outside the clone that a user never has: the sibling folders of the workspace the
+#: project grew up in (built by concatenation so that this file does not match itself).
+OUTSIDE = ("../" + "shared", "../" + "data/", "survey" + "-spec")
+TEXT_SUFFIXES = {".py", ".md", ".toml", ".txt", ".cfg", ".json"}
+
+
+def repository_texts() -> Iterator[Path]:
+    """The repository's own text files (no virtualenvs, caches, builds or reference data)."""
+    for path in REPO.rglob("*"):
+        parts = path.relative_to(REPO).parts
+        if any(
+            p.startswith(".") or p in {"build", "dist"} or p.endswith(".egg-info") for p in parts
+        ):
+            continue
+        if path.suffix in TEXT_SUFFIXES and parts[:2] != ("tests", "data"):
+            yield path
+
+
+def test_nothing_points_outside_the_repository() -> None:
+    found = [
+        f"{path.relative_to(REPO)}: {needle}"
+        for path in repository_texts()
+        for needle in OUTSIDE
+        if needle in path.read_text(encoding="utf-8", errors="replace")
+    ]
+    assert not found, f"pointers outside the clone: {found}"
