@@ -9,7 +9,7 @@
 - every section and key of the spec (``csi_cli.spec.section_types()``: ``[survey]`` and the
   section of every registered analysis) is named in ``docs/spec.md``;
 - every local link in README and ``docs/`` leads to a file of the repository, and no text file
-  of the repository points outside it (``../shared``, the outside survey contract).
+  of the repository points outside it (see ``OUTSIDE``).
 """
 
 from __future__ import annotations
