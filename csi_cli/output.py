@@ -3,6 +3,15 @@
 The data goes to a temporary file in the destination's folder, is flushed to disk, and then
 replaces the destination with :func:`os.replace` (atomic on POSIX and Windows within one file
 system). If anything fails, the temporary file is removed and the old file is left as it was.
+
+What a shell ``>`` would do is kept where it is safe: a device or FIFO (``/dev/null``, a pipe)
+is written directly, never replaced by a regular file; a symlink stays a symlink and its target
+is replaced atomically; a read-only file is refused. :func:`check_destinations` refuses, before
+any work, an output that is one of the command's inputs (the survey, the spec, the history) by
+path, symlink or hard link. Temporary files carry the writer's process id
+(``.<name>.csi<pid>.<random>.tmp``): a signal handler removes this process's
+(:func:`remove_temporary_files`), and the next write to the same file removes those whose
+process is gone.
 """
 
 from __future__ import annotations
@@ -10,7 +19,9 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import stat
 import tempfile
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from csi_cli.errors import PATH_LIMIT, UsageError, safe_text
@@ -43,7 +54,12 @@ def write_bytes_atomic(path: str | os.PathLike[str], data: bytes) -> Path:
     target = Path(path)
     check_output_path(target)
     try:
-        _replace_with(target, data)
+        if _is_special(target):
+            _write_directly(target, data)
+        else:
+            real = Path(os.path.realpath(target))  # a symlink stays; its target is replaced
+            _remove_stale_temporaries(real)
+            _replace_with(real, data)
     except OSError as error:
         raise UsageError(_write_failure(target, error), code="output-error") from error
     return target
@@ -73,34 +89,161 @@ def write_text_atomic(path: str | os.PathLike[str], text: str) -> Path:
 
 
 def check_output_path(target: Path) -> None:
-    """Fail early (before any work) when ``target`` cannot be written: its folder is missing or
-    it is itself a folder.
+    """Fail early (before any work) when ``target`` cannot be written as a shell ``>`` could:
+    its folder is missing or is a file, it is a folder, a read-only file, a disk device or a
+    socket, or its folder cannot be written.
 
     Raises
     ------
     UsageError
         Naming the path (control characters escaped) and what to do.
     """
-    folder = target.parent
+    if _is_special(target):
+        return
+    real = Path(os.path.realpath(target))
+    folder = real.parent
     if not folder.is_dir():
-        raise UsageError(
-            f"Cannot write {_shown(target)}: the folder {_shown(folder)} does not exist. "
-            "Create it first or choose another output path.",
-            code="output-error",
+        what = "is a file, not a folder" if folder.exists() else "does not exist"
+        raise _refused(
+            target,
+            f"the folder {_shown(folder)} {what}. Create it first or choose another output path.",
         )
-    if target.is_dir():
-        raise UsageError(
-            f"Cannot write {_shown(target)}: it is a folder. Give a file name instead.",
-            code="output-error",
+    if real.is_dir():
+        raise _refused(target, "it is a folder. Give a file name instead.")
+    if real.exists() and not real.is_file():
+        raise _refused(target, "it is a disk device or socket, not a file. Choose a file.")
+    if real.exists() and _read_only(real):
+        raise _refused(
+            target, "the file is read-only. Make it writable (chmod u+w) or choose another path."
         )
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise _refused(
+            target,
+            f"Permission denied in {_shown(folder)}. Choose a folder you can write to, "
+            "or fix its permissions.",
+        )
+
+
+def check_destinations(
+    outputs: Iterable[str | os.PathLike[str]],
+    protected: Mapping[str, str | os.PathLike[str] | None],
+) -> None:
+    """Refuse, before any work, outputs that would destroy an input or each other.
+
+    Each output must be writable (:func:`check_output_path`), must not be any of ``protected``
+    (a role such as ``"the survey file"`` mapped to its path; None is skipped) and must differ
+    from every other output. Two paths are the same file when they resolve to the same path
+    (symlinks followed) or, when both exist, have the same device and inode (a hard link).
+    Devices and FIFOs (``/dev/null``) are never the same as a file.
+
+    Raises
+    ------
+    UsageError
+        Naming the output, the file it would overwrite and what to do.
+    """
+    seen: dict[tuple[object, ...], str] = {
+        key: role
+        for role, path in protected.items()
+        if path is not None
+        for key in _identities(Path(path))
+    }
+    for output in map(Path, outputs):
+        check_output_path(output)
+        if _is_special(output):
+            continue
+        for key in _identities(output):
+            if key in seen:
+                raise _refused(
+                    output,
+                    f"it is {seen[key]}, which csi never overwrites. Choose another output path.",
+                )
+        seen.update(dict.fromkeys(_identities(output), f"another output ({_shown(output)})"))
+
+
+def _read_only(path: Path) -> bool:
+    """Not writable by this user, or marked read-only for everyone (refused even for root,
+    whom permissions do not stop: a file nobody may write is one meant to be kept)."""
+    return not os.access(path, os.W_OK) or path.stat().st_mode & 0o222 == 0
+
+
+def _identities(path: Path) -> list[tuple[object, ...]]:
+    """What makes two paths the same file: the resolved path, and device and inode if it
+    exists."""
+    keys: list[tuple[object, ...]] = [("path", os.path.realpath(path))]
+    with contextlib.suppress(OSError):
+        info = path.stat()
+        keys.append(("inode", info.st_dev, info.st_ino))
+    return keys
+
+
+def _refused(target: Path, reason: str) -> UsageError:
+    return UsageError(f"Cannot write {_shown(target)}: {reason}", code="output-error")
+
+
+def _is_special(target: Path) -> bool:
+    """A character device or FIFO (``/dev/null``, ``/dev/stdout`` on a pipe): written
+    directly, as a shell ``>`` writes it."""
+    try:
+        mode = target.stat().st_mode
+    except OSError:
+        return False
+    return stat.S_ISCHR(mode) or stat.S_ISFIFO(mode)
+
+
+def _write_directly(target: Path, data: bytes) -> None:
+    with target.open("wb") as stream:
+        stream.write(data)
+
+
+#: Temporary files this process is writing now; removed by :func:`remove_temporary_files`.
+_LIVE_TEMPORARIES: set[str] = set()
+_TEMPORARY_MARK = ".csi"
+
+
+def remove_temporary_files() -> None:
+    """Remove the temporary files this process is writing (called from signal handlers)."""
+    for name in list(_LIVE_TEMPORARIES):
+        with contextlib.suppress(OSError):
+            os.unlink(name)
+        _LIVE_TEMPORARIES.discard(name)
+
+
+def _remove_stale_temporaries(target: Path) -> None:
+    """Remove ``.<name>.csi<pid>.*.tmp`` files next to ``target`` left by a csi process that no
+    longer runs (killed by SIGKILL or a power cut)."""
+    prefix = f".{target.name}{_TEMPORARY_MARK}"
+    with contextlib.suppress(OSError):
+        for entry in os.scandir(target.parent):
+            if not (entry.name.startswith(prefix) and entry.name.endswith(".tmp")):
+                continue
+            pid = entry.name[len(prefix) :].split(".", 1)[0]
+            if pid.isdigit() and not _running(int(pid)) and entry.is_file(follow_symlinks=False):
+                with contextlib.suppress(OSError):
+                    os.unlink(entry.path)
+
+
+def _running(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError):
+        return True  # another user's process with that id: leave its file alone
+    return True
 
 
 def _replace_with(target: Path, data: bytes) -> None:
     mode = _file_mode(target)
     temporary = tempfile.NamedTemporaryFile(  # noqa: SIM115 - closed below, kept on disk
-        dir=target.parent, prefix=f".{target.name}.", suffix=".tmp", delete=False
+        dir=target.parent,
+        prefix=f".{target.name}{_TEMPORARY_MARK}{os.getpid()}.",
+        suffix=".tmp",
+        delete=False,
     )
     temporary_path = Path(temporary.name)
+    _LIVE_TEMPORARIES.add(temporary.name)
     try:
         with temporary:
             temporary.write(data)
@@ -111,6 +254,8 @@ def _replace_with(target: Path, data: bytes) -> None:
     except BaseException:
         _remove_quietly(temporary_path)
         raise
+    finally:
+        _LIVE_TEMPORARIES.discard(temporary.name)
     _sync_folder(target.parent)
 
 

@@ -117,7 +117,10 @@ def handle_errors(command: F) -> F:
     @functools.wraps(command)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
-            return command(*args, **kwargs)
+            try:
+                return command(*args, **kwargs)
+            finally:
+                sys.stdout.flush()  # a full disk or closed pipe fails here, not at exit
         except (typer.Exit, typer.Abort):
             raise
         except CsiError as error:
@@ -143,6 +146,8 @@ def handle_errors(command: F) -> F:
 
 def report_error(error: CsiError) -> None:
     """Print an error (and, for failed validation, every problem) on stderr."""
+    if getattr(error, "quiet", False):
+        return
     console = stderr()
     console.print(f"csi: error: {error.message}", markup=False)
     for problem in getattr(error, "problems", []):
