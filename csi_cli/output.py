@@ -103,11 +103,14 @@ def check_output_path(target: Path) -> None:
     real = Path(os.path.realpath(target))
     folder = real.parent
     if not folder.is_dir():
-        what = "is a file, not a folder" if folder.exists() else "does not exist"
-        raise _refused(
-            target,
-            f"the folder {_shown(folder)} {what}. Create it first or choose another output path.",
-        )
+        if folder.exists():
+            reason = f"{_shown(folder)} is a file, not a folder. Choose another output path."
+        else:
+            reason = (
+                f"the folder {_shown(folder)} does not exist. Create it first or choose another "
+                "output path."
+            )
+        raise _refused(target, reason)
     if real.is_dir():
         raise _refused(target, "it is a folder. Give a file name instead.")
     if real.exists() and not real.is_file():

@@ -28,6 +28,15 @@ import numpy as np
 import pandas as pd
 
 from csi_cli.errors import InputError, UsageError, safe_text
+from csi_cli.input_checks import (
+    RaggedCounter,
+    RaggedRows,
+    check_regular_file,
+    check_zip_expansion,
+    drop_unnamed_blank_columns,
+    padded_header,
+    ragged_rows_error,
+)
 
 EXCEL_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods")
 CSV_SUFFIXES = (".csv", ".txt")
@@ -114,6 +123,7 @@ def _check_readable(path: Path) -> None:
         raise InputError(f"file not found: {name}. Check the path and the file name.")
     if path.is_dir():
         raise InputError(f"{name} is a folder, not a survey file. Give the file inside it.")
+    check_regular_file(path, "survey file")
     try:
         size = path.stat().st_size
         with path.open("rb"):
@@ -133,6 +143,7 @@ def _read_workbook(
     zipped = path.suffix.lower() in (".xlsx", ".xlsm", ".ods")
     if zipped:
         _check_zip(path)
+        check_zip_expansion(path, max_cells)
     try:
         workbook = CalamineWorkbook.from_path(str(path))
     except (CalamineError, OSError, ValueError) as exc:
@@ -605,12 +616,17 @@ def _read_delimited(
     source = Source(path=path, encoding=encoding, delimiter=delimiter)
     header_index = _header_index(rows, source, header_row)
     header, duplicates = _clean_header(rows[header_index])
+    header = padded_header(header, rows[header_index + 1 :], len(rows[header_index]))
     _check_text_size(path, len(head), text_head.count("\n"), len(header), max_cells)
     records = csv.reader(io.StringIO(text_head, newline=""), delimiter=delimiter)
     for _ in itertools.islice(records, header_index + 1):
         pass
     # pandas' C parser skips records; pyarrow skips lines (a cell may span several lines).
-    frame = _parse_csv(path, encoding, delimiter, (header_index + 1, records.line_num), header)
+    try:
+        frame = _parse_csv(path, encoding, delimiter, (header_index + 1, records.line_num), header)
+    except RaggedRows:
+        raise ragged_rows_error(source, encoding, header_index, len(header)) from None
+    frame = drop_unnamed_blank_columns(frame)
     frame.index = pd.RangeIndex(header_index + 2, header_index + 2 + len(frame))
     frame = _drop_blank_rows(frame)
     return frame, replace(source, header_row=header_index + 1, duplicate_columns=tuple(duplicates))
@@ -655,6 +671,7 @@ def _parse_csv(
         keep_default_na=False,
         na_values=[""],
         skip_blank_lines=False,
+        index_col=False,
     )
     try:
         return _read_csv_fast(path, encoding, options, skip[1])
@@ -688,6 +705,8 @@ def _read_csv_fast(
     width = len(options["names"])
     try:
         frame = _read_arrow_csv(path, encoding, options, skip_lines)
+    except RaggedRows:
+        raise
     except Exception:
         frame = pd.read_csv(path, encoding=encoding, engine="c", **options)
     if frame.shape[1] != width:
@@ -710,12 +729,16 @@ def _read_arrow_csv(
             encoding=encoding,
         ),
         parse_options=arrow_csv.ParseOptions(
-            delimiter=options["sep"], ignore_empty_lines=options["skip_blank_lines"]
+            delimiter=options["sep"],
+            ignore_empty_lines=options["skip_blank_lines"],
+            invalid_row_handler=(ragged := RaggedCounter()),
         ),
         convert_options=arrow_csv.ConvertOptions(
             null_values=options["na_values"], strings_can_be_null=True
         ),
     )
+    if ragged.count:
+        raise RaggedRows
     if table.num_rows == 0:  # pandas' pyarrow engine calls this an empty file: parse in C
         raise ValueError("no rows")
     # As pandas does: an all-blank column (arrow's null type) is float64 NaN.

@@ -602,7 +602,7 @@ def output_unwritable_folder(folder: Path) -> Case:
     if os.geteuid() == 0:
         (locked / "file").write_text("x")
         target = locked / "file" / "report.json"
-        words = ("report.json", "does not exist")
+        words = ("report.json", "is a file, not a folder")
     else:
         locked.chmod(0o555)
         target = locked / "report.json"
