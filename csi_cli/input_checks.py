@@ -16,7 +16,9 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import mmap
 import os
+import re
 import stat
 import zipfile
 from collections import Counter
@@ -168,6 +170,23 @@ def drop_unnamed_blank_columns(frame: pd.DataFrame) -> pd.DataFrame:
     ):
         keep -= 1
     return frame if keep == len(names) else frame.iloc[:, :keep]
+
+
+_HEX_CELL = re.compile(rb"(?:^|[,;\t|])\s*[+-]?0[xX][0-9a-fA-F]+\s*(?:$|[,;\t|\r\n])", re.M)
+
+
+def has_hex_numbers(path: Path) -> bool:
+    """Whether a cell of the file is written like ``0x10``, which pyarrow's parser reads as
+    the integer 16 (a person typing it meant no rating). A byte search over the mapped file
+    finds ``0x`` in well under a second for a gigabyte; the regular expression only runs when
+    it is there."""
+    with path.open("rb") as stream:
+        if os.fstat(stream.fileno()).st_size == 0:
+            return False
+        with mmap.mmap(stream.fileno(), 0, access=mmap.ACCESS_READ) as data:
+            if data.find(b"0x") < 0 and data.find(b"0X") < 0:
+                return False
+            return _HEX_CELL.search(data) is not None
 
 
 class RaggedRows(Exception):

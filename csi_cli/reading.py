@@ -34,6 +34,7 @@ from csi_cli.input_checks import (
     check_regular_file,
     check_zip_expansion,
     drop_unnamed_blank_columns,
+    has_hex_numbers,
     padded_header,
     ragged_rows_error,
 )
@@ -720,6 +721,8 @@ def _read_arrow_csv(
     import pyarrow as pa
     from pyarrow import csv as arrow_csv
 
+    if has_hex_numbers(path):  # pyarrow reads '0x10' as 16: let pandas keep it as text
+        raise ValueError("hexadecimal cells")
     names = options["names"]
     table = arrow_csv.read_csv(
         path,

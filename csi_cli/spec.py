@@ -15,6 +15,7 @@ from types import MappingProxyType
 from typing import Any
 
 from csi_cli.errors import PATH_LIMIT, SpecError, safe_text
+from csi_cli.input_checks import read_spec_bytes
 
 CONSTRUCTS = ("IMAG", "EXPE", "QUAL", "VAL", "SAT", "COMP", "LOY")
 MODELS = ("acsi", "ecsi", "ccsi", "custom")
@@ -46,6 +47,7 @@ class SurveySpec:
     header_row: int | None = None
     nps: str | None = None
     overall: str | None = None
+    date_format: str | None = None
 
 
 @dataclass(frozen=True)
@@ -115,7 +117,7 @@ def load_spec(path: Path) -> Spec:
     """
     shown = safe_text(path, PATH_LIMIT)
     try:
-        text = path.read_bytes().decode("utf-8-sig")
+        text = read_spec_bytes(path).decode("utf-8-sig")
     except FileNotFoundError:
         raise SpecError(f"spec file not found: {shown}. Check the --spec path.") from None
     except (OSError, UnicodeDecodeError) as exc:
@@ -126,6 +128,11 @@ def load_spec(path: Path) -> Spec:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise SpecError(f"spec {shown} is not valid TOML: {exc}. Fix the syntax there.") from None
+    except RecursionError:
+        raise SpecError(
+            f"spec {shown} nests tables or arrays too deeply to be a spec. Check that --spec "
+            "names the spec file."
+        ) from None
     return parse_spec(raw, source=shown, path=path)
 
 
@@ -287,7 +294,15 @@ def _dimensions(value: Any) -> str | Mapping[str, tuple[str, ...]]:
     return _frozen({k: _str_list(v) for k, v in value.items()})
 
 
+def _date_format(value: Any) -> str:
+    text = _expect_str(value)
+    if "%" not in text:
+        raise ValueError('expected a strftime format such as "%d/%m/%Y" or "%m/%d/%Y"')
+    return text
+
+
 _CONVERTERS = {
+    ("survey", "date_format"): _date_format,
     ("survey", "segments"): _str_list,
     ("survey", "missing"): _str_list,
     ("survey", "header_row"): _positive_int,

@@ -15,7 +15,7 @@ import pandas as pd
 
 from csi_cli.errors import safe_text
 from csi_cli.results import plain
-from csi_cli.survey import Survey
+from csi_cli.survey import Survey, not_a_number
 
 ERROR = "error"
 WARNING = "warning"
@@ -27,6 +27,7 @@ CODES = {
     "duplicate-id": "two or more rows have the same respondent id",
     "missing-column": "the spec names a column the file does not have",
     "text-in-rating": "a rating column holds text that is not a number or a declared missing code",
+    "not-a-rating": "a rating column holds true/false, infinity or NaN written out",
     "out-of-scale": "a rating lies outside its scale",
     "unknown-scale": "the rating scale cannot be inferred and the spec does not declare it",
     "no-variance": "every respondent gave the same answer to a CSI item",
@@ -262,20 +263,7 @@ def _ratings(survey: Survey) -> list[Problem]:
     for analysis, column, scale in _rating_scales(survey):
         bad = survey.bad(column)  # a numeric column has no text: no float copy to say so
         if bad.any():
-            sample = survey.frame[column].to_numpy()[bad][0]
-            problems.append(
-                _problem(
-                    survey,
-                    "text-in-rating",
-                    analysis,
-                    f"{plural(int(bad.sum()), 'cell holds', 'cells hold')} text, not a rating "
-                    "(e.g. "
-                    f"'{safe_text(sample, 40)}'). Correct them, or declare the text as missing "
-                    'in the spec: [survey] missing = ["..."].',
-                    column=column,
-                    mask=bad,
-                )
-            )
+            problems += _bad_cells(survey, analysis, column, bad)
         low, high = survey.bounds(column)
         if scale is not None and (low < scale[0] or high > scale[1]):  # NaN: nothing outside
             values = survey.numeric(column)
@@ -294,6 +282,36 @@ def _ratings(survey: Survey) -> list[Problem]:
                         mask=outside,
                     )
                 )
+    return problems
+
+
+def _bad_cells(survey: Survey, analysis: str, column: str, bad: np.ndarray) -> list[Problem]:
+    """``text-in-rating`` for text; ``not-a-rating`` for cells that read as numbers but are
+    none (true/false, inf, Infinity, 1e309, NaN written out)."""
+    cells = survey.frame[column].to_numpy()[bad]
+    odd = np.array([not_a_number(v) for v in cells], dtype=bool)
+    problems = []
+    for code, chosen, what in (
+        ("text-in-rating", ~odd, "text, not a rating"),
+        ("not-a-rating", odd, "a number that is no rating (true/false, infinity or NaN)"),
+    ):
+        if not chosen.any():
+            continue
+        mask = bad.copy()
+        mask[bad] = chosen
+        count = int(chosen.sum())
+        held = f"{plural(count, 'cell holds', 'cells hold')} {what}"
+        problems.append(
+            _problem(
+                survey,
+                code,
+                analysis,
+                f"{held} (e.g. '{safe_text(cells[chosen][0], 40)}'). Correct them, or declare "
+                'the text as missing in the spec: [survey] missing = ["..."].',
+                column=column,
+                mask=mask,
+            )
+        )
     return problems
 
 
