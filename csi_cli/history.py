@@ -80,16 +80,27 @@ def entry(report: PeriodReport) -> Entry:
     )
 
 
+#: ``PRAGMA application_id`` of a csi history ("CSI1"), so another program's SQLite file is
+#: never mistaken for one (nor changed).
+APPLICATION_ID = 0x43534931
+
+
 def check(path: Path) -> None:
-    """Create the history, or check an existing one, before a long run uses it.
+    """Check, before a long run, that the history can be written: its folder exists and is
+    writable, the file (if it exists) is not read-only and is a csi history. A missing history
+    is not created here: :func:`record` creates it once every report file is written.
 
     Raises
     ------
     UsageError
         As :func:`record`.
     """
-    with _database(path):
-        pass
+    from csi_cli.output import check_output_path
+
+    check_output_path(path)
+    if path.exists() and path.stat().st_size:
+        with _database(path):
+            pass
 
 
 def record(path: Path, row: Entry) -> None:
@@ -136,6 +147,7 @@ def _database(path: Path) -> Iterator[sqlite3.Connection]:
         raise UsageError(f"--history {name}: the folder {safe_text(path.parent)} does not exist.")
     try:
         with closing(sqlite3.connect(path, timeout=LOCK_TIMEOUT_SECONDS)) as connection:
+            _claim(connection, name)
             connection.execute(_SCHEMA)
             columns = [row[1] for row in connection.execute("PRAGMA table_info(periods)")]
             if columns != [f.name for f in fields(Entry)]:
@@ -146,7 +158,41 @@ def _database(path: Path) -> Iterator[sqlite3.Connection]:
             with connection:
                 yield connection
     except sqlite3.DatabaseError as error:
+        raise UsageError(f"--history {name} {_database_failure(error)}") from None
+
+
+def _claim(connection: sqlite3.Connection, name: str) -> None:
+    """Refuse another program's SQLite file; mark a new, empty one as a csi history."""
+    query = "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+    tables = {row[0] for row in connection.execute(query)}
+    marked = connection.execute("PRAGMA application_id").fetchone()[0]
+    foreign = tables - {"periods"} or marked not in (0, APPLICATION_ID)
+    if foreign:
+        listed = ", ".join(sorted(safe_text(t, 30) for t in tables)[:5]) or "none"
         raise UsageError(
-            f"--history {name} cannot be used as a csi history ({error}). Give a new file in a "
-            "folder you can write to, or the file an earlier `csi report --history` wrote."
-        ) from None
+            f"--history {name} is another program's SQLite database (tables: {listed}); csi "
+            "never adds to it. Give a file of csi's own, e.g. csi-history.sqlite."
+        )
+    if not tables:
+        connection.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+
+
+def _database_failure(error: sqlite3.DatabaseError) -> str:
+    """What went wrong with the history file, and what to do."""
+    text = str(error).lower()
+    if "locked" in text or "busy" in text:
+        return (
+            f"is locked by another program (another csi report?): waited "
+            f"{LOCK_TIMEOUT_SECONDS:.0f} s. Run again when it has finished."
+        )
+    if "readonly" in text or "read-only" in text:
+        return "is read-only: csi records each period in it. Make it writable (chmod u+w)."
+    if "not a database" in text:
+        return (
+            "is not an SQLite database. Give the file an earlier `csi report --history` wrote, "
+            "or a new file name."
+        )
+    return (
+        f"cannot be used as a csi history ({safe_text(error, 120)}). Give a new file in a folder "
+        "you can write to, or the file an earlier `csi report --history` wrote."
+    )

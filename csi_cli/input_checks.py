@@ -26,6 +26,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 import pandas as pd
 
 from csi_cli.errors import PATH_LIMIT, InputError, SpecError, safe_text
@@ -224,3 +225,27 @@ def ragged_rows_error(source: Source, encoding: str, header_index: int, width: i
         "cells as the header: a cell may hold an unquoted delimiter (quote it), or the "
         "export is cut. Correct those rows or export the file again."
     )
+
+
+def nested_columns_as_text(frame: pd.DataFrame) -> pd.DataFrame:
+    """Parquet columns of lists, arrays or structs, as text (``[1, 2]``): cells of a survey
+    are scalars, and a nested one is then reported like any text (``text-in-rating`` in a
+    rating column) instead of crashing what hashes or compares cells."""
+    nested = [
+        name
+        for name in frame.columns
+        if frame[name].dtype == object
+        and frame[name].map(lambda v: isinstance(v, (list, tuple, dict, np.ndarray))).any()
+    ]
+    if not nested:
+        return frame
+    frame = frame.copy()
+    for name in nested:
+        frame[name] = frame[name].map(_cell_text)
+    return frame
+
+
+def _cell_text(value: Any) -> Any:
+    if isinstance(value, np.ndarray):
+        value = value.tolist()
+    return str(value) if isinstance(value, (list, tuple, dict)) else value

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from csi_cli.dates import read_dates
-from csi_cli.errors import UsageError, safe_text
+from csi_cli.errors import InputError, UsageError, safe_text
 
 _MONTH = re.compile(r"^\d{4}-\d{1,2}$")
 _QUARTER = re.compile(r"^(\d{4})\s*[Qq]([1-4])$")
@@ -141,7 +141,11 @@ def to_months(values: pd.Series) -> pd.Series:
     return pd.Series(pd.PeriodIndex(to_dates(values), freq="M"), index=values.index)
 
 
-def distinct_months(values: pd.Series) -> list[str]:
-    """The months present, oldest first, as ``YYYY-MM`` labels."""
-    months = to_months(values).dropna()
+def distinct_months(values: pd.Series, date_format: str | None = None) -> list[str]:
+    """The months present, oldest first, as ``YYYY-MM`` labels; none when the dates cannot be
+    read (an overview lists what it can; ``csi report``, which needs them, says why)."""
+    try:
+        months = to_months(read_dates(values, date_format).dates).dropna()
+    except InputError:
+        return []
     return [str(p) for p in np.sort(months.unique())]

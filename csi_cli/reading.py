@@ -35,6 +35,7 @@ from csi_cli.input_checks import (
     check_zip_expansion,
     drop_unnamed_blank_columns,
     has_hex_numbers,
+    nested_columns_as_text,
     padded_header,
     ragged_rows_error,
 )
@@ -547,6 +548,7 @@ def _read_parquet(path: Path) -> tuple[pd.DataFrame, Source]:
             f"{safe_text(path.name)} is not a readable parquet file ({safe_text(exc, 120)})."
         ) from None
     frame.columns = [str(c) for c in frame.columns]
+    frame = nested_columns_as_text(frame)
     frame.index = pd.RangeIndex(2, 2 + len(frame))
     return frame, Source(path=path)
 

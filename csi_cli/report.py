@@ -72,15 +72,17 @@ def select_periods(survey: Survey, period: Period, previous: Period) -> tuple[Su
             f"--previous {previous.label} overlaps --period {period.label}: choose an earlier "
             "period to compare with."
         )
-    dates = to_dates(survey.frame[column])
+    dates = to_dates(
+        survey.frame[column], survey.spec.survey.date_format, survey.source.where(column)
+    )
     chosen = []
-    for wanted in (period, previous):
+    for wanted, role in ((period, "--period"), (previous, "the comparison period (--previous)")):
         mask = wanted.contains(dates)
         if not mask.any():
             raise InputError(
-                f"{survey.source.where(column)}: no respondents in {wanted.label}. The file "
-                f"has {available_periods(dates)}. Choose one of them with --period (and "
-                "--previous)."
+                f"{survey.source.where(column)}: no respondents in {wanted.label}, "
+                f"{role}. The file has {available_periods(dates)}. Choose periods it holds "
+                "with --period and --previous."
             )
         chosen.append(survey.subset(mask))
     return chosen[0], chosen[1]

@@ -31,6 +31,7 @@ CODES = {
     "out-of-scale": "a rating lies outside its scale",
     "unknown-scale": "the rating scale cannot be inferred and the spec does not declare it",
     "no-variance": "every respondent gave the same answer to a CSI item",
+    "block-too-large": "a CSI block has more items than csi estimates (MAX_BLOCK_ITEMS)",
     "empty-block": "every answer of a CSI block is missing",
     "csi-model": "the CSI blocks do not form a model csi knows",
     "unknown-kano-answer": "a Kano answer is not one of the recognised wordings",
@@ -291,9 +292,19 @@ def _bad_cells(survey: Survey, analysis: str, column: str, bad: np.ndarray) -> l
     cells = survey.frame[column].to_numpy()[bad]
     odd = np.array([not_a_number(v) for v in cells], dtype=bool)
     problems = []
-    for code, chosen, what in (
-        ("text-in-rating", ~odd, "text, not a rating"),
-        ("not-a-rating", odd, "a number that is no rating (true/false, infinity or NaN)"),
+    for code, chosen, what, advice in (
+        (
+            "text-in-rating",
+            ~odd,
+            "text, not a rating",
+            'declare the text as missing in the spec: [survey] missing = ["..."]',
+        ),
+        (
+            "not-a-rating",
+            odd,
+            "a value that is no rating (true/false, infinity or NaN)",
+            "leave the cells blank",
+        ),
     ):
         if not chosen.any():
             continue
@@ -306,8 +317,7 @@ def _bad_cells(survey: Survey, analysis: str, column: str, bad: np.ndarray) -> l
                 survey,
                 code,
                 analysis,
-                f"{held} (e.g. '{safe_text(cells[chosen][0], 40)}'). Correct them, or declare "
-                'the text as missing in the spec: [survey] missing = ["..."].',
+                f"{held} (e.g. '{safe_text(cells[chosen][0], 40)}'). Correct them, or {advice}.",
                 column=column,
                 mask=mask,
             )
@@ -343,9 +353,25 @@ def _csi(survey: Survey) -> list[Problem]:
     return problems
 
 
+#: Most items one CSI block may have: PLS and its bootstrap hold items × items matrices per
+#: resample, and a questionnaire block has a handful of items (5,000 once asked for 46 GiB).
+MAX_BLOCK_ITEMS = 200
+
+
 def _block_problems(survey: Survey, construct: str, columns: Sequence[str]) -> list[Problem]:
     if not columns or survey.n == 0:
         return []
+    if len(columns) > MAX_BLOCK_ITEMS:
+        return [
+            _problem(
+                survey,
+                "block-too-large",
+                "index",
+                f"block {construct} has {len(columns):,} items ({', '.join(columns[:3])} …), "
+                f"more than the {MAX_BLOCK_ITEMS} a block may have. Name the block's items in "
+                "[csi.blocks] in the spec (a questionnaire block has a handful).",
+            )
+        ]
     ranges = np.array([survey.bounds(c) for c in columns])  # [min, max] per item
     if np.isnan(ranges).all():
         return [

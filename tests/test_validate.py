@@ -55,6 +55,7 @@ def test_every_code_is_tested():
         "missing-column",
         "text-in-rating",
         "not-a-rating",
+        "block-too-large",
         "out-of-scale",
         "unknown-scale",
         "no-variance",

@@ -338,10 +338,11 @@ def execute(
     analyses added when the file supports them (their JSON nests under the first analysis').
     """
     chosen_format = output_format(fmt, output)
-    if output is not None:
-        from csi_cli.output import check_output_path
+    from csi_cli.output import check_destinations
 
-        check_output_path(output)
+    check_destinations(
+        [output] if output is not None else [], {"the survey file": file, "the spec": spec}
+    )
     survey, problems = load_checked(
         file,
         spec=resolve_spec(spec, spec_overrides or {}),

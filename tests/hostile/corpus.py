@@ -34,6 +34,8 @@ class Case:
     ``words`` must all appear in the message (stderr, or the problems of ``validate``);
     ``codes`` are the validation problem codes ``validate`` must report; ``numbers`` maps a path
     into the JSON of ``analyze`` (``"nps.nps"``, ``"index.outer[item=SAT1].mean"``) to its value.
+    ``writes`` names the files (relative to the folder) a successful run may create or change;
+    ``after`` checks the folder once every command has run.
     """
 
     path: Path
@@ -45,6 +47,8 @@ class Case:
     numbers: Mapping[str, Any] = field(default_factory=dict)
     exits: Mapping[str, int] = field(default_factory=dict)
     output: Path | None = None
+    writes: tuple[str, ...] = ()
+    after: Callable[[Path], None] | None = None
 
 
 # --- helpers -----------------------------------------------------------------------------------
