@@ -4,6 +4,7 @@ run → render → write pipeline. Commands stay one short function each."""
 from __future__ import annotations
 
 import functools
+import math
 import os
 import sys
 from collections.abc import Callable, Mapping, Sequence
@@ -19,6 +20,7 @@ from csi_cli.methods.registry import analysis, supported
 from csi_cli.options import RunOptions
 from csi_cli.reading import DEFAULT_MAX_CELLS
 from csi_cli.results import Report, Result
+from csi_cli.segments import MAX_SEGMENTS, check_segments
 from csi_cli.spec import Spec, load_spec, with_overrides
 from csi_cli.survey import Survey, load
 from csi_cli.validate import Problem, blocking, validate
@@ -68,7 +70,38 @@ OutputOpt = Annotated[
     Path | None,
     typer.Option("--output", "-o", help="Write to this file (atomically) instead of stdout."),
 ]
-SeedOpt = Annotated[int, typer.Option("--seed", help="Random seed (bootstrap, permutations).")]
+SeedOpt = Annotated[
+    int,
+    typer.Option("--seed", min=0, help="Random seed, 0 or more (bootstrap, permutations)."),
+]
+
+#: ``--bootstrap``: 0 skips it; below MIN_BOOTSTRAP a percentile interval is noise (with 2
+#: resamples it can exclude the estimate); above MAX_BOOTSTRAP it only costs time.
+MIN_BOOTSTRAP, MAX_BOOTSTRAP = 50, 100_000
+
+
+def _bootstrap_count(value: int) -> int:
+    if 0 < value < MIN_BOOTSTRAP:
+        raise typer.BadParameter(
+            f"{value} resamples give no usable interval: give 0 (no bootstrap) or at least "
+            f"{MIN_BOOTSTRAP} (1000 or more for a stable 95% interval)."
+        )
+    return value
+
+
+def finite_option(value: float | None) -> float | None:
+    """Refuse NaN and infinity for a numeric option (NaN compares false: an alert that never
+    fires)."""
+    if value is not None and not math.isfinite(value):
+        raise typer.BadParameter(f"{value} is not a number. Give a finite value.")
+    return value
+
+
+def score_option(value: float | None) -> float | None:
+    """A value on the 0–100 scale of the CSI (``--fail-below``): finite and in range."""
+    if finite_option(value) is not None and not 0 <= value <= 100:
+        raise typer.BadParameter(f"{value:g} is outside the 0–100 scale of the CSI.")
+    return value
 
 
 class Crosshair(StrEnum):
@@ -79,7 +112,14 @@ class Crosshair(StrEnum):
 
 
 BootstrapOpt = Annotated[
-    int, typer.Option("--bootstrap", min=0, help="Bootstrap resamples for SEs and CIs (0 skips).")
+    int,
+    typer.Option(
+        "--bootstrap",
+        min=0,
+        max=MAX_BOOTSTRAP,
+        callback=_bootstrap_count,
+        help=f"Bootstrap resamples (SEs, CIs): 0 skips, else {MIN_BOOTSTRAP}–{MAX_BOOTSTRAP:,}.",
+    ),
 ]
 CrosshairOpt = Annotated[
     Crosshair,
@@ -169,6 +209,7 @@ def load_checked(
     analyses: Sequence[str] | None,
     max_cells: int = DEFAULT_MAX_CELLS,
     by: str | None = None,
+    max_segments: int = MAX_SEGMENTS,
 ) -> tuple[Survey, list[Problem]]:
     """Load and validate; raise :class:`ValidationFailed` on errors that block ``analyses``.
 
@@ -188,6 +229,10 @@ def load_checked(
             f"--by {safe_text(by)}: {survey.source.where()} has no such column. Columns are: "
             + ", ".join(safe_text(c, 30) for c in list(survey.frame.columns)[:30])
         )
+    if by is not None:
+        note = check_segments(survey, by, max_segments)
+        if note is not None and not FLAGS["quiet"]:
+            stderr().print(f"csi: warning: {note}", markup=False)
     return survey, [p for p in problems if p not in errors]
 
 

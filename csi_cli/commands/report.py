@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from csi_cli.commands import common
-from csi_cli.errors import EXIT_ALERT, UsageError
+from csi_cli.errors import EXIT_ALERT, PATH_LIMIT, UsageError, safe_text
 from csi_cli.options import DEFAULT_MIN_CHANGE, DEFAULT_SEED, REPORT_BOOTSTRAP, RunOptions
 from csi_cli.output import write_bytes_atomic, write_text_atomic
 from csi_cli.periods import parse_period
@@ -50,6 +50,7 @@ def report_command(
         typer.Option(
             "--min-change",
             min=0.0,
+            callback=common.finite_option,
             help="Alert on significant drops larger than this many points (0–100 scale).",
         ),
     ] = DEFAULT_MIN_CHANGE,
@@ -57,6 +58,7 @@ def report_command(
         float | None,
         typer.Option(
             "--fail-below",
+            callback=common.score_option,
             help="Exit 3 (after writing every output) when the CSI is below this value.",
         ),
     ] = None,
@@ -161,7 +163,8 @@ def _make_folder(folder: Path) -> None:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as error:
         raise UsageError(
-            f"--output-dir {folder}: cannot create the folder ({error.strerror}).",
+            f"--output-dir {safe_text(folder, PATH_LIMIT)}: cannot create the folder "
+            f"({error.strerror}).",
             code="output-error",
         ) from None
 
