@@ -98,7 +98,7 @@ def test_fail_below(folder: Path, threshold: str, code: int) -> None:
     assert result.returncode == code, result.stderr
     document = json.loads(result.stdout)  # the report is complete before exit 3
     assert document["current"]["index"]["index"]["value"] < 100
-    assert ("below --fail-below 101" in result.stderr) == (code == 3)
+    assert ("below --fail-below 100" in result.stderr) == (code == 3)
 
 
 @pytest.mark.parametrize(
