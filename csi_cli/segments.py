@@ -72,6 +72,12 @@ def check_segments(survey: Survey, by: str, max_segments: int = MAX_SEGMENTS) ->
     small = counts[counts < MIN_SEGMENT_SIZE]
     if small.empty:
         return None
+    if len(small) == len(counts):
+        raise UsageError(
+            f"--by {safe_text(by)}: every segment of {survey.source.where(by)} has fewer than "
+            f"{MIN_SEGMENT_SIZE} respondents, too few to estimate anything. Choose a column of "
+            "larger groups, such as a region."
+        )
     names = ", ".join(safe_text(name, 30) for name in small.index[:5])
     more = f" and {len(small) - 5} more" if len(small) > 5 else ""
     return (
