@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from csi_cli.errors import safe_text
+from csi_cli.errors import safe_text, visible
 from csi_cli.results import plain
 from csi_cli.survey import Survey, not_a_number
 
@@ -112,7 +112,7 @@ def _problem(
         code=code,
         severity=severity,
         analysis=analysis,
-        message=f"{where}: {what}",
+        message=f"{where}: {visible(what)}",  # names from the spec may hold escapes
         column=column,
         rows=tuple(rows[:5]),
         count=len(rows),

@@ -210,6 +210,7 @@ def load_checked(
     max_cells: int = DEFAULT_MAX_CELLS,
     by: str | None = None,
     max_segments: int = MAX_SEGMENTS,
+    also: Sequence[str] = (),
 ) -> tuple[Survey, list[Problem]]:
     """Load and validate; raise :class:`ValidationFailed` on errors that block ``analyses``.
 
@@ -233,7 +234,13 @@ def load_checked(
         note = check_segments(survey, by, max_segments)
         if note is not None and not FLAGS["quiet"]:
             stderr().print(f"csi: warning: {note}", markup=False)
-    return survey, [p for p in problems if p not in errors]
+    return survey, [p for p in problems if p not in errors and _concerns(p, analyses, also)]
+
+
+def _concerns(problem: Problem, analyses: Sequence[str] | None, also: Sequence[str]) -> bool:
+    """Whether a warning concerns this run: every one for ``csi analyze`` (``analyses`` None);
+    for ``csi kano`` only the general ones and Kano's (not 24 about CSI blocks)."""
+    return analyses is None or problem.analysis in {"general", *analyses, *also}
 
 
 def output_format(fmt: Format | None, output: Path | None) -> str:
@@ -396,6 +403,7 @@ def execute(
         analyses=analyses,
         max_cells=max_cells,
         by=options.by,
+        also=also,
     )
     warn(problems)
     results = run_analyses(survey, analyses, options, also)

@@ -35,7 +35,8 @@ class Case:
     ``codes`` are the validation problem codes ``validate`` must report; ``numbers`` maps a path
     into the JSON of ``analyze`` (``"nps.nps"``, ``"index.outer[item=SAT1].mean"``) to its value.
     ``writes`` names the files (relative to the folder) a successful run may create or change;
-    ``after`` checks the folder once every command has run.
+    ``after`` checks the folder once every command has run; ``unsaid`` are words no command's
+    stderr may contain (warnings that do not concern it).
     """
 
     path: Path
@@ -49,6 +50,7 @@ class Case:
     output: Path | None = None
     writes: tuple[str, ...] = ()
     after: Callable[[Path], None] | None = None
+    unsaid: tuple[str, ...] = ()
 
 
 # --- helpers -----------------------------------------------------------------------------------

@@ -227,6 +227,18 @@ def block_too_large(folder: Path) -> Case:
     )
 
 
+def kano_one_respondent(folder: Path) -> Case:
+    """``csi kano`` on one respondent used to print 24 warnings about CSI blocks it does not
+    use; it shows only what concerns Kano."""
+    header, rows = _table(1)
+    return Case(
+        write_csv(folder / "one.csv", header, rows),
+        0,
+        commands=(("kano",),),
+        unsaid=("no-variance", "csi-model", "block"),
+    )
+
+
 CASES: dict[str, Callable[[Path], Case]] = {
     f.__name__: f
     for f in (
@@ -246,5 +258,6 @@ CASES: dict[str, Callable[[Path], Case]] = {
         seed_negative,
         fail_below_nan,
         block_too_large,
+        kano_one_respondent,
     )
 }

@@ -129,6 +129,8 @@ def test_case(case: Case, tmp_path: Path) -> None:
         assert result.exception is None or isinstance(result.exception, SystemExit), shown
         assert elapsed < 30, f"{name} took {elapsed:.0f} s"
         message = _message(result, name)
+        for word in case.unsaid:
+            assert word not in result.stderr, shown
         if expected == 2:
             assert "internal error" not in message, shown
             for word in case.words:
