@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from csi_cli.errors import UsageError, safe_text
+from csi_cli.errors import PATH_LIMIT, UsageError, safe_text
 from csi_cli.report import PeriodReport
 from csi_cli.results import plain
 
@@ -111,14 +111,41 @@ def record(path: Path, row: Entry) -> None:
     UsageError
         The file cannot be created or written, or is not a csi history.
     """
+    with _database(path) as connection:
+        _upsert(connection, row)
+
+
+def preview(path: Path, row: Entry, limit: int = TREND_PERIODS) -> pd.DataFrame:
+    """The trend :func:`trend` will give once ``row`` is recorded, without recording it: the
+    row is written inside a transaction that is rolled back (or into a database in memory when
+    the history does not exist yet). ``csi report`` shows this trend, writes every report file,
+    and only then :func:`record` s the period, so a failed write leaves the history as it was.
+
+    Raises
+    ------
+    UsageError
+        As :func:`record`.
+    """
+    if path.exists() and path.stat().st_size:
+        with _database(path) as connection:
+            _upsert(connection, row)
+            frame = _trend_frame(connection, dt.date.fromisoformat(row.first_day), limit)
+            connection.rollback()
+        return frame
+    with closing(sqlite3.connect(":memory:")) as connection:
+        connection.execute(_SCHEMA)
+        _upsert(connection, row)
+        return _trend_frame(connection, dt.date.fromisoformat(row.first_day), limit)
+
+
+def _upsert(connection: sqlite3.Connection, row: Entry) -> None:
     names = [f.name for f in fields(Entry)]
     updates = ", ".join(f"{name} = excluded.{name}" for name in names[1:])
     statement = (
         f"INSERT INTO periods ({', '.join(names)}) VALUES ({', '.join('?' * len(names))}) "
         f"ON CONFLICT(period) DO UPDATE SET {updates}"
     )
-    with _database(path) as connection:
-        connection.execute(statement, astuple(row))
+    connection.execute(statement, astuple(row))
 
 
 def trend(path: Path, until: dt.date, limit: int = TREND_PERIODS) -> pd.DataFrame:
@@ -129,12 +156,16 @@ def trend(path: Path, until: dt.date, limit: int = TREND_PERIODS) -> pd.DataFram
     DataFrame
         Columns :data:`TREND_COLUMNS`; CSI and NPS are NaN where a period had none.
     """
+    with _database(path) as connection:
+        return _trend_frame(connection, until, limit)
+
+
+def _trend_frame(connection: sqlite3.Connection, until: dt.date, limit: int) -> pd.DataFrame:
     query = (
         f"SELECT {', '.join(TREND_COLUMNS)} FROM periods WHERE first_day <= ? "
         "ORDER BY first_day DESC, last_day DESC LIMIT ?"
     )
-    with _database(path) as connection:
-        rows = connection.execute(query, (str(until), limit)).fetchall()
+    rows = connection.execute(query, (str(until), limit)).fetchall()
     frame = pd.DataFrame(rows[::-1], columns=list(TREND_COLUMNS))
     return frame.astype({c: float for c in ("csi", "csi_ci_low", "csi_ci_high", "nps")})
 
@@ -142,7 +173,7 @@ def trend(path: Path, until: dt.date, limit: int = TREND_PERIODS) -> pd.DataFram
 @contextmanager
 def _database(path: Path) -> Iterator[sqlite3.Connection]:
     """An open history with its table, inside one transaction (committed on success)."""
-    name = safe_text(path)
+    name = safe_text(path, PATH_LIMIT)
     if not path.parent.is_dir():
         raise UsageError(f"--history {name}: the folder {safe_text(path.parent)} does not exist.")
     try:

@@ -16,7 +16,7 @@ import typer
 from csi_cli.commands import common
 from csi_cli.errors import EXIT_ALERT, PATH_LIMIT, UsageError, safe_text
 from csi_cli.options import DEFAULT_MIN_CHANGE, DEFAULT_SEED, REPORT_BOOTSTRAP, RunOptions
-from csi_cli.output import write_bytes_atomic, write_text_atomic
+from csi_cli.output import check_destinations, write_bytes_atomic, write_text_atomic
 from csi_cli.periods import parse_period
 
 if TYPE_CHECKING:
@@ -98,10 +98,7 @@ def report_command(
     wanted = parse_period(period)
     before = parse_period(previous) if previous is not None else None
     chosen_format = common.output_format(fmt, output)
-    if output_dir is not None:
-        _make_folder(output_dir)
-    if history_path is not None:
-        history.check(history_path)
+    _check_destinations(file, spec, history_path, output, output_dir, wanted.file_label)
     survey, problems = common.load_checked(
         file,
         spec=common.resolve_spec(spec, {}),
@@ -128,13 +125,13 @@ def report_command(
         problems=[p.message for p in problems],
     )
     if history_path is not None:
-        assert result.period is not None
-        history.record(history_path, history.entry(result))
-        result = report.with_trend(result, history.trend(history_path, result.period.first))
+        result = report.with_trend(result, history.preview(history_path, history.entry(result)))
     if output_dir is not None:
         _write_all(result, output_dir)
     if output_dir is None or fmt is not None or output is not None:
         common.emit(result, chosen_format, output)
+    if history_path is not None:  # only once every output is written
+        history.record(history_path, history.entry(result))
     failures = _failures(result, fail_below, fail_on_drop)
     if failures:
         console = common.stderr()
@@ -143,14 +140,53 @@ def report_command(
         raise typer.Exit(EXIT_ALERT)
 
 
+def _report_paths(folder: Path, label: str) -> dict[str, Path]:
+    """The files ``--output-dir`` writes for the period labelled ``label``, by format."""
+    from csi_cli.render import FILE_SUFFIXES
+
+    return {fmt: folder / f"{REPORT_STEM}-{label}{FILE_SUFFIXES[fmt]}" for fmt in REPORT_FORMATS}
+
+
+def _check_destinations(
+    file: Path,
+    spec: Path | None,
+    history_path: Path | None,
+    output: Path | None,
+    output_dir: Path | None,
+    label: str,
+) -> None:
+    """Every destination checked before any work: the history and the outputs are none of the
+    inputs (nor each other) and can be written. The output folder is created after the other
+    checks (a run they refuse leaves no empty folder), then its files are checked."""
+    from csi_cli import history
+
+    inputs = {"the survey file": file, "the spec": spec}
+    if history_path is not None:
+        check_destinations([history_path], inputs)
+        history.check(history_path)
+    protected = {**inputs, "the history": history_path}
+    check_destinations([output] if output is not None else [], protected)
+    if output_dir is not None:
+        if output_dir.exists() and not output_dir.is_dir():
+            raise UsageError(
+                f"--output-dir {safe_text(output_dir, PATH_LIMIT)} is a file, not a folder. "
+                "Give a folder.",
+                code="output-error",
+            )
+        _make_folder(output_dir)
+        outputs = [*_report_paths(output_dir, label).values()]
+        check_destinations([*outputs, *([output] if output else [])], protected)
+
+
 def _write_all(result: PeriodReport, folder: Path) -> None:
     """Render every format first, then write each file atomically."""
-    from csi_cli.render import FILE_SUFFIXES, render
+    from csi_cli.render import render
 
     assert result.period is not None
     rendered = {fmt: render(result, fmt) for fmt in REPORT_FORMATS}
+    paths = _report_paths(folder, result.period.file_label)
     for fmt, content in rendered.items():
-        path = folder / f"{REPORT_STEM}-{result.period.file_label}{FILE_SUFFIXES[fmt]}"
+        path = paths[fmt]
         if isinstance(content, bytes):
             write_bytes_atomic(path, content)
         else:

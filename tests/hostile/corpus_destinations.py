@@ -11,7 +11,7 @@ import stat
 from collections.abc import Callable
 from pathlib import Path
 
-from tests.helpers import write_xlsx
+from tests.helpers import write_csv, write_xlsx
 from tests.hostile.corpus import ANALYZE, Case, _good, _table
 
 NEVER = ("never overwrites",)
@@ -193,6 +193,105 @@ def output_control_characters_in_path(folder: Path) -> Case:
     )
 
 
+REPORT = ("report", "--period", "2026-10", "--bootstrap", "0")
+
+
+def _dated(folder: Path) -> Path:
+    header, rows = _table(40)
+    dates = [f"2026-{9 + i % 2}-15" for i in range(len(rows))]
+    table = [[d, *r] for d, r in zip(dates, rows, strict=True)]
+    return write_csv(folder / "s.csv", ["date", *header], table)
+
+
+def report_output_onto_history(folder: Path) -> Case:
+    """``csi report … --history h.db -o h.db``: the history would be replaced by the report."""
+    history = folder / "h.db"
+    return Case(
+        _dated(folder),
+        2,
+        commands=(REPORT,),
+        args=("--history", str(history)),
+        output=history,
+        words=("h.db", "the history", *NEVER),
+    )
+
+
+def report_history_is_the_survey(folder: Path) -> Case:
+    path = _dated(folder)
+    return Case(
+        path,
+        2,
+        commands=(REPORT,),
+        args=("--history", str(path)),
+        words=("s.csv", "the survey file", *NEVER),
+    )
+
+
+def report_history_of_another_program(folder: Path) -> Case:
+    """``--history other_app.db`` used to add a table to an unrelated SQLite file."""
+    import sqlite3
+    from contextlib import closing
+
+    other = folder / "other_app.db"
+    with closing(sqlite3.connect(other)) as db, db:
+        db.execute("CREATE TABLE users (name TEXT)")
+    return Case(
+        _dated(folder),
+        2,
+        commands=(REPORT,),
+        args=("--history", str(other)),
+        words=("other_app.db", "another program's SQLite database", "users"),
+    )
+
+
+def report_history_read_only(folder: Path) -> Case:
+    """A read-only history used to be "cannot be used as a csi history"."""
+    from csi_cli import history
+
+    path = folder / "h.db"
+    history.record(path, history.Entry("2026-09", "2026-09-01", "2026-09-30", 40, 70.0,
+                                       68.0, 72.0, 10.0, 0, "s.csv"))  # fmt: skip
+    path.chmod(0o444)
+    return Case(
+        _dated(folder),
+        2,
+        commands=(REPORT,),
+        args=("--history", str(path)),
+        words=("h.db", "read-only"),
+    )
+
+
+def report_output_name_taken_by_folder(folder: Path) -> Case:
+    """One of the four report files is a folder: refused before any work, so the period is
+    not committed to the history (which is not even created) and no file is half new."""
+    out = folder / "out"
+    (out / "csi-report-2026-10.html").mkdir(parents=True)
+    history = folder / "h.db"
+    return Case(
+        _dated(folder),
+        2,
+        commands=(REPORT,),
+        args=("--history", str(history), "--output-dir", str(out)),
+        words=("csi-report-2026-10.html", "it is a folder"),
+        after=lambda where: _absent(where / "h.db"),
+    )
+
+
+def report_output_dir_is_a_file(folder: Path) -> Case:
+    (folder / "out").write_text("x", encoding="utf-8")
+    return Case(
+        _dated(folder),
+        2,
+        commands=(REPORT,),
+        args=("--output-dir", str(folder / "out")),
+        words=("--output-dir", "is a file, not a folder"),
+    )
+
+
+def _absent(path: Path) -> None:
+    assert not path.exists(), f"{path} was created"
+
+
 CASES: dict[str, Callable[[Path], Case]] = {
     f.__name__: f
     for f in (
@@ -214,5 +313,11 @@ CASES: dict[str, Callable[[Path], Case]] = {
         spec_too_large,
         spec_nested_deeply,
         output_control_characters_in_path,
+        report_output_onto_history,
+        report_history_is_the_survey,
+        report_history_of_another_program,
+        report_history_read_only,
+        report_output_name_taken_by_folder,
+        report_output_dir_is_a_file,
     )
 }
