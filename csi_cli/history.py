@@ -10,15 +10,16 @@ from __future__ import annotations
 
 import datetime as dt
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import closing, contextmanager
 from dataclasses import astuple, dataclass, fields
 from pathlib import Path
 
 import pandas as pd
 
+from csi_cli.analyses import get
+from csi_cli.comparison import PeriodDocument
 from csi_cli.errors import PATH_LIMIT, UsageError, safe_text
-from csi_cli.report import PeriodReport
 from csi_cli.results import plain
 
 TREND_PERIODS = 12
@@ -36,6 +37,15 @@ CREATE TABLE IF NOT EXISTS periods (
     nps REAL,
     alerts INTEGER NOT NULL,
     source TEXT NOT NULL
+)
+"""
+_FIGURES_SCHEMA = """
+CREATE TABLE IF NOT EXISTS figures (
+    period TEXT NOT NULL,
+    analysis TEXT NOT NULL,
+    figure TEXT NOT NULL,
+    value REAL,
+    PRIMARY KEY (period, analysis, figure)
 )
 """
 TREND_COLUMNS = ("period", "n", "csi", "csi_ci_low", "csi_ci_high", "nps", "alerts")
@@ -57,11 +67,10 @@ class Entry:
     source: str
 
 
-def entry(report: PeriodReport) -> Entry:
+def entry(report: PeriodDocument) -> Entry:
     """The headline figures of a report's current period: CSI with its CI, NPS, alerts."""
     assert report.period is not None
-    headline = report.headline or {}
-    nps_result = report.result("nps")
+    figures = {k: v for r in report.results for k, v in get(r.name).history(r).items()}
     return Entry(
         *plain(
             [
@@ -69,10 +78,10 @@ def entry(report: PeriodReport) -> Entry:
                 str(report.period.first),
                 str(report.period.last),
                 report.n,
-                headline.get("value"),
-                headline.get("ci_low"),
-                headline.get("ci_high"),
-                None if nps_result is None else nps_result.summary.nps,
+                figures.get("csi"),
+                figures.get("csi_ci_low"),
+                figures.get("csi_ci_high"),
+                figures.get("nps"),
                 len(report.alerts),
                 report.source,
             ]
@@ -80,9 +89,22 @@ def entry(report: PeriodReport) -> Entry:
     )
 
 
+def figures(report: PeriodDocument) -> list[tuple[str, str, str, float | None]]:
+    """Every history figure of every analysis of the report's current period:
+    (period, analysis, figure, value) rows (:meth:`csi_cli.analysis.Analysis.history`)."""
+    assert report.period is not None
+    return [
+        (report.period.label, r.name, figure, plain(value))
+        for r in report.results
+        for figure, value in get(r.name).history(r).items()
+    ]
+
+
 #: ``PRAGMA application_id`` of a csi history ("CSI1"), so another program's SQLite file is
 #: never mistaken for one (nor changed).
 APPLICATION_ID = 0x43534931
+#: The tables of a csi history.
+TABLES = {"periods", "figures"}
 
 
 def check(path: Path) -> None:
@@ -103,8 +125,9 @@ def check(path: Path) -> None:
             pass
 
 
-def record(path: Path, row: Entry) -> None:
-    """Insert or replace the row of ``row.period`` (an upsert keyed by the period label).
+def record(path: Path, row: Entry, rows: Sequence[tuple[str, str, str, float | None]] = ()) -> None:
+    """Insert or replace the row of ``row.period`` (an upsert keyed by the period label), and
+    the period's figures (:func:`figures`), in one transaction.
 
     Raises
     ------
@@ -112,7 +135,7 @@ def record(path: Path, row: Entry) -> None:
         The file cannot be created or written, or is not a csi history.
     """
     with _database(path) as connection:
-        _upsert(connection, row)
+        _upsert(connection, row, rows)
 
 
 def preview(path: Path, row: Entry, limit: int = TREND_PERIODS) -> pd.DataFrame:
@@ -126,19 +149,25 @@ def preview(path: Path, row: Entry, limit: int = TREND_PERIODS) -> pd.DataFrame:
     UsageError
         As :func:`record`.
     """
+    until = dt.date.fromisoformat(row.first_day)
     if path.exists() and path.stat().st_size:
         with _database(path) as connection:
             _upsert(connection, row)
-            frame = _trend_frame(connection, dt.date.fromisoformat(row.first_day), limit)
+            frame = _trend_frame(connection, until, limit)
             connection.rollback()
         return frame
     with closing(sqlite3.connect(":memory:")) as connection:
         connection.execute(_SCHEMA)
+        connection.execute(_FIGURES_SCHEMA)
         _upsert(connection, row)
-        return _trend_frame(connection, dt.date.fromisoformat(row.first_day), limit)
+        return _trend_frame(connection, until, limit)
 
 
-def _upsert(connection: sqlite3.Connection, row: Entry) -> None:
+def _upsert(
+    connection: sqlite3.Connection,
+    row: Entry,
+    rows: Sequence[tuple[str, str, str, float | None]] = (),
+) -> None:
     names = [f.name for f in fields(Entry)]
     updates = ", ".join(f"{name} = excluded.{name}" for name in names[1:])
     statement = (
@@ -146,6 +175,8 @@ def _upsert(connection: sqlite3.Connection, row: Entry) -> None:
         f"ON CONFLICT(period) DO UPDATE SET {updates}"
     )
     connection.execute(statement, astuple(row))
+    connection.execute("DELETE FROM figures WHERE period = ?", (row.period,))
+    connection.executemany("INSERT INTO figures VALUES (?, ?, ?, ?)", rows)
 
 
 def trend(path: Path, until: dt.date, limit: int = TREND_PERIODS) -> pd.DataFrame:
@@ -180,6 +211,7 @@ def _database(path: Path) -> Iterator[sqlite3.Connection]:
         with closing(sqlite3.connect(path, timeout=LOCK_TIMEOUT_SECONDS)) as connection:
             _claim(connection, name)
             connection.execute(_SCHEMA)
+            connection.execute(_FIGURES_SCHEMA)
             columns = [row[1] for row in connection.execute("PRAGMA table_info(periods)")]
             if columns != [f.name for f in fields(Entry)]:
                 raise UsageError(
@@ -197,8 +229,7 @@ def _claim(connection: sqlite3.Connection, name: str) -> None:
     query = "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
     tables = {row[0] for row in connection.execute(query)}
     marked = connection.execute("PRAGMA application_id").fetchone()[0]
-    foreign = tables - {"periods"} or marked not in (0, APPLICATION_ID)
-    if foreign:
+    if tables - TABLES or marked not in (0, APPLICATION_ID):
         listed = ", ".join(sorted(safe_text(t, 30) for t in tables)[:5]) or "none"
         raise UsageError(
             f"--history {name} is another program's SQLite database (tables: {listed}); csi "

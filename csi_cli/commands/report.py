@@ -15,21 +15,21 @@ import typer
 
 from csi_cli.commands import common
 from csi_cli.errors import EXIT_ALERT, PATH_LIMIT, UsageError, safe_text
-from csi_cli.options import DEFAULT_MIN_CHANGE, DEFAULT_SEED, REPORT_BOOTSTRAP, RunOptions
+from csi_cli.options import DEFAULT_MIN_CHANGE, REPORT_BOOTSTRAP
 from csi_cli.output import check_destinations, write_bytes_atomic, write_text_atomic
 from csi_cli.periods import parse_period
 
 if TYPE_CHECKING:
-    from csi_cli.report import PeriodReport
+    from csi_cli.comparison import PeriodDocument
 
 #: The formats ``--output-dir`` writes, in order.
 REPORT_FORMATS = ("xlsx", "html", "md", "json")
 REPORT_STEM = "csi-report"
 
 
-@common.handle_errors
+@common.command(bootstrap=REPORT_BOOTSTRAP)
 def report_command(
-    file: common.FileArg,
+    shared: common.Shared,
     period: Annotated[
         str,
         typer.Option(
@@ -80,58 +80,51 @@ def report_command(
             help="SQLite file of headline figures: records this period, shows the trend.",
         ),
     ] = None,
-    spec: common.SpecOpt = None,
-    sheet: common.SheetOpt = None,
-    header_row: common.HeaderRowOpt = None,
-    by: common.ByOpt = None,
-    fmt: common.FormatOpt = None,
-    output: common.OutputOpt = None,
-    seed: common.SeedOpt = DEFAULT_SEED,
-    bootstrap: common.BootstrapOpt = REPORT_BOOTSTRAP,
-    max_cells: common.MaxCellsOpt = common.DEFAULT_MAX_CELLS,
 ) -> None:
     """Compare a period with the previous one: every analysis for both, significant changes,
     alerts; write report files for people (xlsx, HTML, Markdown) and for programs (JSON)."""
-    from csi_cli import history, report  # scipy-heavy: imported when a report is made
-    from csi_cli.methods import index
+    from csi_cli import comparison, history  # scipy-heavy: imported when a report is made
+    from csi_cli.analyses import get
 
     wanted = parse_period(period)
     before = parse_period(previous) if previous is not None else None
-    chosen_format = common.output_format(fmt, output)
-    _check_destinations(file, spec, history_path, output, output_dir, wanted.file_label)
+    chosen_format = common.output_format(shared.fmt, shared.output)
+    _check_destinations(shared, history_path, output_dir, wanted.file_label)
     survey, problems = common.load_checked(
-        file,
-        spec=common.resolve_spec(spec, {}),
-        sheet=sheet,
-        header_row=header_row,
+        shared.file,
+        spec=common.resolve_spec(shared.spec, {}),
+        sheet=shared.sheet,
+        header_row=shared.header_row,
         analyses=None,
-        max_cells=max_cells,
-        by=by,
+        max_cells=shared.max_cells,
+        by=shared.by,
+        max_segments=shared.max_segments,
     )
-    if fail_below is not None and not index.supports(survey):
+    if fail_below is not None and not get("index").supports(survey):
         raise UsageError(
             f"--fail-below compares the CSI, and {survey.source.where()} has no CSI blocks "
             "(columns such as SAT1, QUAL2 … or [csi.blocks] in the spec)."
         )
     common.warn(problems)
-    _progress(f"{wanted.label}: analysing both periods ({bootstrap} bootstrap resamples)…")
-    result = report.build_report(
+    _progress(f"{wanted.label}: analysing both periods ({shared.bootstrap} bootstrap resamples)…")
+    result = comparison.build_period_document(
         survey,
         wanted,
         before,
-        options=RunOptions(seed=seed, bootstrap=bootstrap),
+        options=shared.run_options(),
         min_change=min_change,
-        by=by,
+        by=shared.by,
         problems=[p.message for p in problems],
     )
     if history_path is not None:
-        result = report.with_trend(result, history.preview(history_path, history.entry(result)))
+        trend = history.preview(history_path, history.entry(result))
+        result = comparison.with_trend(result, trend)
     if output_dir is not None:
         _write_all(result, output_dir)
-    if output_dir is None or fmt is not None or output is not None:
-        common.emit(result, chosen_format, output)
+    if output_dir is None or shared.fmt is not None or shared.output is not None:
+        common.emit(result, chosen_format, shared.output)
     if history_path is not None:  # only once every output is written
-        history.record(history_path, history.entry(result))
+        history.record(history_path, history.entry(result), history.figures(result))
     failures = _failures(result, fail_below, fail_on_drop)
     if failures:
         console = common.stderr()
@@ -148,24 +141,20 @@ def _report_paths(folder: Path, label: str) -> dict[str, Path]:
 
 
 def _check_destinations(
-    file: Path,
-    spec: Path | None,
-    history_path: Path | None,
-    output: Path | None,
-    output_dir: Path | None,
-    label: str,
+    shared: common.Shared, history_path: Path | None, output_dir: Path | None, label: str
 ) -> None:
     """Every destination checked before any work: the history and the outputs are none of the
     inputs (nor each other) and can be written. The output folder is created after the other
     checks (a run they refuse leaves no empty folder), then its files are checked."""
     from csi_cli import history
 
-    inputs = {"the survey file": file, "the spec": spec}
+    inputs = {"the survey file": shared.file, "the spec": shared.spec}
     if history_path is not None:
         check_destinations([history_path], inputs)
         history.check(history_path)
     protected = {**inputs, "the history": history_path}
-    check_destinations([output] if output is not None else [], protected)
+    output = [shared.output] if shared.output is not None else []
+    check_destinations(output, protected)
     if output_dir is not None:
         if output_dir.exists() and not output_dir.is_dir():
             raise UsageError(
@@ -174,11 +163,10 @@ def _check_destinations(
                 code="output-error",
             )
         _make_folder(output_dir)
-        outputs = [*_report_paths(output_dir, label).values()]
-        check_destinations([*outputs, *([output] if output else [])], protected)
+        check_destinations([*_report_paths(output_dir, label).values(), *output], protected)
 
 
-def _write_all(result: PeriodReport, folder: Path) -> None:
+def _write_all(result: PeriodDocument, folder: Path) -> None:
     """Render every format first, then write each file atomically."""
     from csi_cli.render import render
 
@@ -205,10 +193,10 @@ def _make_folder(folder: Path) -> None:
         ) from None
 
 
-def _failures(result: PeriodReport, fail_below: float | None, fail_on_drop: bool) -> list[str]:
+def _failures(result: PeriodDocument, fail_below: float | None, fail_on_drop: bool) -> list[str]:
     """The alert conditions asked for that the report meets."""
     failures = []
-    headline = result.headline
+    headline = result.csi_change()
     if fail_below is not None and headline is not None and headline["value"] < fail_below:
         failures.append(
             f"{headline['measure']} is {headline['value']:.1f}, below --fail-below {fail_below:g}"
