@@ -25,6 +25,7 @@ from csi_cli.analyses.index import basis_data, index_basis
 from csi_cli.analyses.nps import nps_change
 from csi_cli.analysis import CHANGE_COLUMNS as ANALYSIS_CHANGE_COLUMNS
 from csi_cli.analysis import Analysis, empty_changes
+from csi_cli.dates import read_dates
 from csi_cli.errors import CsiError, InputError, UsageError
 from csi_cli.methods import index
 from csi_cli.methods.index_change import IndexBasis, index_difference
@@ -85,6 +86,17 @@ def select_periods(survey: Survey, period: Period, previous: Period) -> tuple[Su
             )
         chosen.append(survey.subset(mask))
     return chosen[0], chosen[1]
+
+
+def date_notes(survey: Survey) -> tuple[str, ...]:
+    """How the date column was read, when there is something to say: the day/month order
+    the values decided, and how many respondents have no date (they are in no period)."""
+    column = survey.layout.date
+    if column is None:
+        return ()
+    where = survey.source.where(column)
+    said = read_dates(survey.frame[column], survey.spec.survey.date_format, where).describe()
+    return (f"{where}: {said}.",) if said else ()
 
 
 def available_periods(dates: pd.Series) -> str:
@@ -416,7 +428,7 @@ def build_period_document(
     prior = _run_period(analyses, prior_survey, options, previous)
     changes = compare(analyses, (current_survey, current), (prior_survey, prior), options)
     found = alerts(changes, min_change, survey)
-    warnings = tuple(problems) + tuple(
+    warnings = tuple(problems) + date_notes(survey) + tuple(
         f"{label}: {warning}"
         for label, results in ((period.label, current), (previous.label, prior))
         for result in results.values()

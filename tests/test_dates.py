@@ -81,3 +81,24 @@ def test_a_period_contains_by_calendar_day() -> None:
     dates = read_dates(pd.Series(["2026-10-31T23:59", "2026-11-01", ""])).dates
     assert parse_period("2026-10").contains(dates).tolist() == [True, False, False]
     assert np.sum(parse_period("2026Q4").contains(dates)) == 2
+
+
+def test_the_report_says_which_order_it_used_and_counts_blank_dates(tmp_path) -> None:
+    import json
+
+    from typer.testing import CliRunner
+
+    from csi_cli.cli import app
+    from tests.helpers import survey_table, write_csv
+
+    header, rows = survey_table(60)
+    dates = ["" if i % 10 == 0 else f"{14 + i % 9}/{9 + i % 2:02d}/2026" for i in range(60)]
+    table = [[d, *r] for d, r in zip(dates, rows, strict=True)]
+    path = write_csv(tmp_path / "s.csv", ["date", *header], table)
+    result = CliRunner().invoke(
+        app, ["report", str(path), "--period", "2026-10", "--bootstrap", "0", "--format", "json"]
+    )
+    assert result.exit_code == 0, result.output
+    warnings = " ".join(json.loads(result.stdout)["warnings"])
+    assert "dates read day-first" in warnings
+    assert "6 respondents have no date" in warnings
