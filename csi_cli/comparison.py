@@ -428,11 +428,15 @@ def build_period_document(
     prior = _run_period(analyses, prior_survey, options, previous)
     changes = compare(analyses, (current_survey, current), (prior_survey, prior), options)
     found = alerts(changes, min_change, survey)
-    warnings = tuple(problems) + date_notes(survey) + tuple(
-        f"{label}: {warning}"
-        for label, results in ((period.label, current), (previous.label, prior))
-        for result in results.values()
-        for warning in result.warnings
+    warnings = (
+        tuple(problems)
+        + date_notes(survey)
+        + tuple(
+            f"{label}: {warning}"
+            for label, results in ((period.label, current), (previous.label, prior))
+            for result in results.values()
+            for warning in result.warnings
+        )
     )
     segments = None
     if by is not None:

@@ -226,7 +226,9 @@ def _remove_stale_temporaries(target: Path) -> None:
 
 
 def _running(pid: int) -> bool:
-    if pid == os.getpid():
+    """Whether process ``pid`` exists. On Windows ``os.kill(pid, 0)`` would terminate it, so
+    every process counts as running there (stale files are then left alone)."""
+    if pid == os.getpid() or os.name == "nt":
         return True
     try:
         os.kill(pid, 0)

@@ -153,6 +153,17 @@ def by_a_column_of_ids(folder: Path) -> Case:
     )
 
 
+def by_over_max_segments(folder: Path) -> Case:
+    """``--max-segments 2`` with three regions: the limit is the user's to set."""
+    return Case(
+        _good(folder),
+        2,
+        commands=((ANALYZE,),),
+        args=("--by", "地区", "--max-segments", "2"),
+        words=("--by 地区", "3 different values", "more than the 2 segments"),
+    )
+
+
 def by_only_tiny_segments(folder: Path) -> Case:
     """30 segments of one respondent: under the cap, but none large enough to estimate."""
     return Case(
@@ -252,6 +263,7 @@ CASES: dict[str, Callable[[Path], Case]] = {
         parquet_list_column,
         by_a_column_of_ids,
         by_only_tiny_segments,
+        by_over_max_segments,
         by_with_tiny_segments,
         bootstrap_two,
         bootstrap_a_billion,
