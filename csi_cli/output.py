@@ -52,16 +52,7 @@ def write_bytes_atomic(path: str | os.PathLike[str], data: bytes) -> Path:
         and says what to do. The previous file, if any, is left intact.
     """
     target = Path(path)
-    check_output_path(target)
-    try:
-        if _is_special(target):
-            _write_directly(target, data)
-        else:
-            real = Path(os.path.realpath(target))  # a symlink stays; its target is replaced
-            _remove_stale_temporaries(real)
-            _replace_with(real, data)
-    except OSError as error:
-        raise UsageError(_write_failure(target, error), code="output-error") from error
+    write_files_atomic({target: data})
     return target
 
 
@@ -239,7 +230,9 @@ def _running(pid: int) -> bool:
     return True
 
 
-def _replace_with(target: Path, data: bytes) -> None:
+def _stage(target: Path, data: bytes) -> Path:
+    """The complete new content in a temporary file beside ``target``, on disk, with the
+    permissions ``target`` has (or a new file would get)."""
     mode = _file_mode(target)
     temporary = tempfile.NamedTemporaryFile(  # noqa: SIM115 - closed below, kept on disk
         dir=target.parent,
@@ -247,21 +240,67 @@ def _replace_with(target: Path, data: bytes) -> None:
         suffix=".tmp",
         delete=False,
     )
-    temporary_path = Path(temporary.name)
     _LIVE_TEMPORARIES.add(temporary.name)
     try:
         with temporary:
             temporary.write(data)
             temporary.flush()
             os.fsync(temporary.fileno())
-        os.chmod(temporary_path, mode)
-        os.replace(temporary_path, target)
+        os.chmod(temporary.name, mode)
     except BaseException:
-        _remove_quietly(temporary_path)
+        _discard(Path(temporary.name))
         raise
-    finally:
-        _LIVE_TEMPORARIES.discard(temporary.name)
+    return Path(temporary.name)
+
+
+def _commit(temporary: Path, target: Path) -> None:
+    try:
+        os.replace(temporary, target)
+    except BaseException:
+        _discard(temporary)
+        raise
+    _LIVE_TEMPORARIES.discard(str(temporary))
     _sync_folder(target.parent)
+
+
+def _discard(temporary: Path) -> None:
+    _remove_quietly(temporary)
+    _LIVE_TEMPORARIES.discard(str(temporary))
+
+
+def write_files_atomic(files: Mapping[Path, bytes]) -> None:
+    """Write several files as one step, as far as a file system allows: every new content is
+    first staged (written and flushed beside its destination); only when all are staged is
+    each renamed over its destination. A failure while staging (a full disk, a signal) leaves
+    every destination as it was; only the renames, each atomic, follow one another.
+
+    Raises
+    ------
+    UsageError
+        As :func:`write_bytes_atomic`, naming the file that failed.
+    """
+    for target in files:
+        check_output_path(target)
+    special = {t: d for t, d in files.items() if _is_special(t)}
+    staged: dict[Path, Path] = {}
+    current = next(iter(files), Path())
+    try:
+        for current, data in files.items():
+            if current not in special:
+                real = Path(os.path.realpath(current))
+                _remove_stale_temporaries(real)
+                staged[real] = _stage(real, data)
+        for real, temporary in staged.items():
+            current = real
+            _commit(temporary, real)
+        for current, data in special.items():
+            _write_directly(current, data)
+    except OSError as error:
+        raise UsageError(_write_failure(current, error), code="output-error") from error
+    finally:
+        for temporary in staged.values():
+            if str(temporary) in _LIVE_TEMPORARIES:
+                _discard(temporary)
 
 
 def _file_mode(target: Path) -> int:

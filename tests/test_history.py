@@ -95,6 +95,17 @@ def test_a_read_only_history_says_read_only(tmp_path: Path) -> None:
         history.check(path)
 
 
+def test_a_locked_history_says_locked(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "h.sqlite"
+    history.record(path, entry_for("2026-09"))
+    monkeypatch.setattr(history, "LOCK_TIMEOUT_SECONDS", 0.1)
+    with closing(sqlite3.connect(path, isolation_level=None)) as other:
+        other.execute("BEGIN EXCLUSIVE")
+        with pytest.raises(UsageError, match="locked by another program"):
+            history.record(path, entry_for("2026-10"))
+        other.execute("ROLLBACK")
+
+
 def test_check_creates_no_file(tmp_path: Path) -> None:
     history.check(tmp_path / "new.sqlite")
     assert list(tmp_path.iterdir()) == []

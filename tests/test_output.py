@@ -197,3 +197,32 @@ def test_a_folder_that_is_a_file_is_called_a_file(tmp_path: Path) -> None:
 def test_a_full_device_is_a_clear_error() -> None:
     with pytest.raises(UsageError, match="No space left on device"):
         write_bytes_atomic("/dev/full", b"x")
+
+
+def test_several_files_are_all_old_or_all_new_when_staging_fails(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The third of four files cannot be staged (a full disk): none of the four changes."""
+    files = {tmp_path / f"r.{s}": f"old {s}".encode() for s in ("xlsx", "html", "md", "json")}
+    for path, data in files.items():
+        path.write_bytes(data)
+    calls = []
+    real_fsync = os.fsync
+
+    def full(descriptor: int) -> None:
+        calls.append(descriptor)
+        if len(calls) == 3:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        real_fsync(descriptor)
+
+    monkeypatch.setattr(output.os, "fsync", full)
+    with pytest.raises(UsageError, match="No space left"):
+        output.write_files_atomic({path: b"new" for path in files})
+    assert {path: path.read_bytes() for path in files} == files
+    assert sorted(os.listdir(tmp_path)) == sorted(p.name for p in files)
+
+
+def test_several_files_are_written(tmp_path: Path) -> None:
+    files = {tmp_path / "a.md": b"a", tmp_path / "b.json": b"{}"}
+    output.write_files_atomic(files)
+    assert {path: path.read_bytes() for path in files} == files

@@ -16,7 +16,7 @@ import typer
 from csi_cli.commands import common
 from csi_cli.errors import EXIT_ALERT, PATH_LIMIT, UsageError, safe_text
 from csi_cli.options import DEFAULT_MIN_CHANGE, REPORT_BOOTSTRAP
-from csi_cli.output import check_destinations, write_bytes_atomic, write_text_atomic
+from csi_cli.output import check_destinations, write_files_atomic
 from csi_cli.periods import parse_period
 
 if TYPE_CHECKING:
@@ -167,18 +167,17 @@ def _check_destinations(
 
 
 def _write_all(result: PeriodDocument, folder: Path) -> None:
-    """Render every format first, then write each file atomically."""
+    """Render every format first, then write the files as one step: all are staged before
+    any replaces its old version (:func:`csi_cli.output.write_files_atomic`)."""
     from csi_cli.render import render
 
     assert result.period is not None
-    rendered = {fmt: render(result, fmt) for fmt in REPORT_FORMATS}
     paths = _report_paths(folder, result.period.file_label)
-    for fmt, content in rendered.items():
-        path = paths[fmt]
-        if isinstance(content, bytes):
-            write_bytes_atomic(path, content)
-        else:
-            write_text_atomic(path, content)
+    rendered = {paths[fmt]: render(result, fmt) for fmt in REPORT_FORMATS}
+    write_files_atomic(
+        {path: c if isinstance(c, bytes) else c.encode("utf-8") for path, c in rendered.items()}
+    )
+    for path in rendered:
         _progress(f"wrote {path}")
 
 
