@@ -66,6 +66,17 @@ def test_closed_stderr_still_writes_the_report(survey: Path, tmp_path: Path) -> 
     assert os.listdir(tmp_path) == ["r.json"]
 
 
+def test_closed_stderr_still_writes_every_report_file(tmp_path: Path) -> None:
+    """``csi report … 2>&-`` used to exit 1 and write nothing (sys.stderr is None)."""
+    header, rows = survey_table(60)
+    dated = [[f"2026-{9 + i % 2}-15", *r] for i, r in enumerate(rows)]
+    survey = write_csv(tmp_path / "s.csv", ["date", *header], dated)
+    command = f"{' '.join(CSI)} report {survey} --period 2026-10 --bootstrap 0 --output-dir out"
+    done = _shell(command + " --history h.db 2>&-", tmp_path)
+    assert done.returncode == 0
+    assert len(os.listdir(tmp_path / "out")) == 4 and (tmp_path / "h.db").exists()
+
+
 def test_a_gbk_stdout_gets_ascii_for_what_gbk_lacks(tmp_path: Path) -> None:
     """GBK has no '−' (U+2212) and no emoji: they become '-' and '?', the rest stays."""
     header, rows = survey_table(60)
