@@ -49,5 +49,8 @@ app.command("init")(setup.init_command)
 
 
 def main() -> None:
-    """Console-script entry point."""
+    """Console-script entry point: streams and signals prepared for cron and pipes."""
+    from csi_cli import streams
+
+    streams.install()
     app(prog_name="csi")

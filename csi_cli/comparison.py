@@ -25,6 +25,7 @@ from csi_cli.analyses.index import basis_data, index_basis
 from csi_cli.analyses.nps import nps_change
 from csi_cli.analysis import CHANGE_COLUMNS as ANALYSIS_CHANGE_COLUMNS
 from csi_cli.analysis import Analysis, empty_changes
+from csi_cli.dates import read_dates
 from csi_cli.errors import CsiError, InputError, UsageError
 from csi_cli.methods import index
 from csi_cli.methods.index_change import IndexBasis, index_difference
@@ -71,18 +72,31 @@ def select_periods(survey: Survey, period: Period, previous: Period) -> tuple[Su
             f"--previous {previous.label} overlaps --period {period.label}: choose an earlier "
             "period to compare with."
         )
-    dates = to_dates(survey.frame[column])
+    dates = to_dates(
+        survey.frame[column], survey.spec.survey.date_format, survey.source.where(column)
+    )
     chosen = []
-    for wanted in (period, previous):
+    for wanted, role in ((period, "--period"), (previous, "the comparison period (--previous)")):
         mask = wanted.contains(dates)
         if not mask.any():
             raise InputError(
-                f"{survey.source.where(column)}: no respondents in {wanted.label}. The file "
-                f"has {available_periods(dates)}. Choose one of them with --period (and "
-                "--previous)."
+                f"{survey.source.where(column)}: no respondents in {wanted.label}, "
+                f"{role}. The file has {available_periods(dates)}. Choose periods it holds "
+                "with --period and --previous."
             )
         chosen.append(survey.subset(mask))
     return chosen[0], chosen[1]
+
+
+def date_notes(survey: Survey) -> tuple[str, ...]:
+    """How the date column was read, when there is something to say: the day/month order
+    the values decided, and how many respondents have no date (they are in no period)."""
+    column = survey.layout.date
+    if column is None:
+        return ()
+    where = survey.source.where(column)
+    said = read_dates(survey.frame[column], survey.spec.survey.date_format, where).describe()
+    return (f"{where}: {said}.",) if said else ()
 
 
 def available_periods(dates: pd.Series) -> str:
@@ -414,11 +428,15 @@ def build_period_document(
     prior = _run_period(analyses, prior_survey, options, previous)
     changes = compare(analyses, (current_survey, current), (prior_survey, prior), options)
     found = alerts(changes, min_change, survey)
-    warnings = tuple(problems) + tuple(
-        f"{label}: {warning}"
-        for label, results in ((period.label, current), (previous.label, prior))
-        for result in results.values()
-        for warning in result.warnings
+    warnings = (
+        tuple(problems)
+        + date_notes(survey)
+        + tuple(
+            f"{label}: {warning}"
+            for label, results in ((period.label, current), (previous.label, prior))
+            for result in results.values()
+            for warning in result.warnings
+        )
     )
     segments = None
     if by is not None:

@@ -65,9 +65,16 @@ class ValidationFailed(CsiError):
 PATH_LIMIT = 200
 
 
-def safe_text(text: object, limit: int = 80) -> str:
-    """Text fit for a one-line message: control characters escaped, long text shortened."""
-    shown = "".join(
+def visible(text: object) -> str:
+    """Text with every character that is not printable (ESC and the other C0/C1 controls,
+    line breaks, bidi overrides, zero-width characters) shown as its escape (``\\x1b``), so
+    text from a file or an argument can never drive a terminal or hide in a report."""
+    return "".join(
         ch if ch.isprintable() else ch.encode("unicode_escape").decode("ascii") for ch in str(text)
     )
+
+
+def safe_text(text: object, limit: int = 80) -> str:
+    """Text fit for a one-line message: control characters escaped, long text shortened."""
+    shown = visible(text)
     return shown if len(shown) <= limit else shown[: limit - 1] + "…"

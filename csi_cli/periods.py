@@ -6,6 +6,7 @@ A :class:`Period` is a closed range of calendar days with the label people typed
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import re
 from dataclasses import dataclass
@@ -14,12 +15,15 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from csi_cli.errors import InputError, UsageError
+from csi_cli.dates import read_dates
+from csi_cli.errors import InputError, UsageError, safe_text
 
 _MONTH = re.compile(r"^\d{4}-\d{1,2}$")
 _QUARTER = re.compile(r"^(\d{4})\s*[Qq]([1-4])$")
 _DAY = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}$")
 RANGE_SEPARATOR = ".."
+#: Years a period may name: survey dates, not the limits of a calendar.
+FIRST_YEAR, LAST_YEAR = 1900, 2999
 
 PeriodKind = Literal["month", "quarter", "range"]
 
@@ -55,15 +59,21 @@ class Period:
         return _calendar_period(pd.Period(self.first, freq=freq) - 1, self.kind)
 
     def contains(self, dates: pd.Series) -> np.ndarray:
-        """Boolean mask of the dates (``datetime64``, ``NaT`` for blanks) inside the period."""
-        days = dates.dt.normalize()
-        inside = (days >= pd.Timestamp(self.first)) & (days <= pd.Timestamp(self.last))
-        return inside.fillna(False).to_numpy(dtype=bool)
+        """Boolean mask of the dates (``datetime64``, ``NaT`` for blanks) inside the period.
+        Compared as numpy days, so a period reaching past pandas' years (1677–2262) works."""
+        days = dates.to_numpy(dtype="datetime64[ns]").astype("datetime64[D]")
+        first, last = np.datetime64(self.first, "D"), np.datetime64(self.last, "D")
+        return (days >= first) & (days <= last)
 
 
 def _calendar_period(period: pd.Period, kind: PeriodKind) -> Period:
+    """A month or quarter as days, by the calendar (pandas' timestamps stop at 1677 and 2262)."""
     label = str(period) if kind == "month" else f"{period.year}Q{period.quarter}"
-    return Period(label, kind, period.start_time.date(), period.end_time.date())
+    first_month = period.month if kind == "month" else 3 * period.quarter - 2
+    last_month = first_month + (0 if kind == "month" else 2)
+    last_day = calendar.monthrange(period.year, last_month)[1]
+    first = dt.date(period.year, first_month, 1)
+    return Period(label, kind, first, dt.date(period.year, last_month, last_day))
 
 
 def parse_period(text: str) -> Period:
@@ -76,6 +86,16 @@ def parse_period(text: str) -> Period:
         The text is none of these, or a range ends before it starts.
     """
     value = text.strip()
+    period = _parsed_period(value)
+    if not (period.first.year >= FIRST_YEAR and period.last.year <= LAST_YEAR):
+        raise UsageError(
+            f"period {safe_text(value)}: survey periods lie between {FIRST_YEAR} and "
+            f"{LAST_YEAR}. Give the period the survey covers."
+        )
+    return period
+
+
+def _parsed_period(value: str) -> Period:
     try:
         if _MONTH.match(value):
             return _calendar_period(pd.Period(value, freq="M"), "month")
@@ -88,13 +108,13 @@ def parse_period(text: str) -> Period:
             if _DAY.match(start) and _DAY.match(end):
                 first, last = dt.date.fromisoformat(_iso(start)), dt.date.fromisoformat(_iso(end))
                 if last < first:
-                    raise UsageError(f"period {value}: the range ends before it starts.")
+                    raise UsageError(f"period {safe_text(value)}: the range ends before it starts.")
                 return Period(f"{first}{RANGE_SEPARATOR}{last}", "range", first, last)
     except ValueError:
         pass
     raise UsageError(
-        f"'{value}' is not a period: write a month (2026-10), a quarter (2026Q4) or a range of "
-        "days (2026-09-01..2026-10-15)."
+        f"'{safe_text(value)}' is not a period: write a month (2026-10), a quarter (2026Q4) or "
+        "a range of days (2026-09-01..2026-10-15)."
     )
 
 
@@ -103,29 +123,16 @@ def _iso(day: str) -> str:
     return f"{year}-{int(month):02d}-{int(date):02d}"
 
 
-def to_dates(values: pd.Series) -> pd.Series:
-    """Each respondent's date as ``datetime64`` (``NaT`` when blank).
-
-    Accepts real dates (xlsx), ISO text (``2026-10-03``, ``2026-10`` = the 1st), ``2026/10/3``
-    and Excel serial day numbers (days since 1899-12-30) stored as numbers.
+def to_dates(values: pd.Series, date_format: str | None = None, where: str = "") -> pd.Series:
+    """Each respondent's date as ``datetime64`` (``NaT`` when blank); see
+    :func:`csi_cli.dates.read_dates` for what is read and refused.
 
     Raises
     ------
     InputError
-        When a non-blank value is not a date; the message names the first such value.
+        When a non-blank value is not a date, or the day/month order cannot be told.
     """
-    if pd.api.types.is_numeric_dtype(values.dtype):
-        return pd.to_datetime(values, unit="D", origin="1899-12-30", errors="coerce")
-    if pd.api.types.is_datetime64_any_dtype(values.dtype):
-        return values
-    text = values.astype("string").str.strip()
-    text = text.mask(text.str.fullmatch(_MONTH.pattern).fillna(False), text + "-01")
-    dates = pd.to_datetime(text, errors="coerce", format="mixed")
-    unparsed = dates.isna() & text.notna() & (text != "")
-    if unparsed.any():
-        first = text[unparsed].iloc[0]
-        raise InputError(f"'{first}' is not a date; write dates as 2026-10-03 or 2026-10")
-    return dates
+    return read_dates(values, date_format, where).dates
 
 
 def to_months(values: pd.Series) -> pd.Series:
@@ -134,7 +141,11 @@ def to_months(values: pd.Series) -> pd.Series:
     return pd.Series(pd.PeriodIndex(to_dates(values), freq="M"), index=values.index)
 
 
-def distinct_months(values: pd.Series) -> list[str]:
-    """The months present, oldest first, as ``YYYY-MM`` labels."""
-    months = to_months(values).dropna()
+def distinct_months(values: pd.Series, date_format: str | None = None) -> list[str]:
+    """The months present, oldest first, as ``YYYY-MM`` labels; none when the dates cannot be
+    read (an overview lists what it can; ``csi report``, which needs them, says why)."""
+    try:
+        months = to_months(read_dates(values, date_format).dates).dropna()
+    except InputError:
+        return []
     return [str(p) for p in np.sort(months.unique())]

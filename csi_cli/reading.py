@@ -28,6 +28,17 @@ import numpy as np
 import pandas as pd
 
 from csi_cli.errors import InputError, UsageError, safe_text
+from csi_cli.input_checks import (
+    RaggedCounter,
+    RaggedRows,
+    check_regular_file,
+    check_zip_expansion,
+    drop_unnamed_blank_columns,
+    has_hex_numbers,
+    nested_columns_as_text,
+    padded_header,
+    ragged_rows_error,
+)
 
 EXCEL_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods")
 CSV_SUFFIXES = (".csv", ".txt")
@@ -114,6 +125,7 @@ def _check_readable(path: Path) -> None:
         raise InputError(f"file not found: {name}. Check the path and the file name.")
     if path.is_dir():
         raise InputError(f"{name} is a folder, not a survey file. Give the file inside it.")
+    check_regular_file(path, "survey file")
     try:
         size = path.stat().st_size
         with path.open("rb"):
@@ -133,6 +145,7 @@ def _read_workbook(
     zipped = path.suffix.lower() in (".xlsx", ".xlsm", ".ods")
     if zipped:
         _check_zip(path)
+        check_zip_expansion(path, max_cells)
     try:
         workbook = CalamineWorkbook.from_path(str(path))
     except (CalamineError, OSError, ValueError) as exc:
@@ -536,6 +549,7 @@ def _read_parquet(path: Path) -> tuple[pd.DataFrame, Source]:
             f"{safe_text(path.name)} is not a readable parquet file ({safe_text(exc, 120)})."
         ) from None
     frame.columns = [str(c) for c in frame.columns]
+    frame = nested_columns_as_text(frame)
     frame.index = pd.RangeIndex(2, 2 + len(frame))
     return frame, Source(path=path)
 
@@ -606,12 +620,17 @@ def _read_delimited(
     source = Source(path=path, encoding=encoding, delimiter=delimiter)
     header_index = _header_index(rows, source, header_row)
     header, duplicates = _clean_header(rows[header_index])
+    header = padded_header(header, rows[header_index + 1 :], len(rows[header_index]))
     _check_text_size(path, len(head), text_head.count("\n"), len(header), max_cells)
     records = csv.reader(io.StringIO(text_head, newline=""), delimiter=delimiter)
     for _ in itertools.islice(records, header_index + 1):
         pass
     # pandas' C parser skips records; pyarrow skips lines (a cell may span several lines).
-    frame = _parse_csv(path, encoding, delimiter, (header_index + 1, records.line_num), header)
+    try:
+        frame = _parse_csv(path, encoding, delimiter, (header_index + 1, records.line_num), header)
+    except RaggedRows:
+        raise ragged_rows_error(source, encoding, header_index, len(header)) from None
+    frame = drop_unnamed_blank_columns(frame)
     frame.index = pd.RangeIndex(header_index + 2, header_index + 2 + len(frame))
     frame = _drop_blank_rows(frame)
     return frame, replace(source, header_row=header_index + 1, duplicate_columns=tuple(duplicates))
@@ -656,6 +675,7 @@ def _parse_csv(
         keep_default_na=False,
         na_values=[""],
         skip_blank_lines=False,
+        index_col=False,
     )
     try:
         return _read_csv_fast(path, encoding, options, skip[1])
@@ -689,6 +709,8 @@ def _read_csv_fast(
     width = len(options["names"])
     try:
         frame = _read_arrow_csv(path, encoding, options, skip_lines)
+    except RaggedRows:
+        raise
     except Exception:
         frame = pd.read_csv(path, encoding=encoding, engine="c", **options)
     if frame.shape[1] != width:
@@ -702,6 +724,8 @@ def _read_arrow_csv(
     import pyarrow as pa
     from pyarrow import csv as arrow_csv
 
+    if has_hex_numbers(path):  # pyarrow reads '0x10' as 16: let pandas keep it as text
+        raise ValueError("hexadecimal cells")
     names = options["names"]
     table = arrow_csv.read_csv(
         path,
@@ -711,12 +735,16 @@ def _read_arrow_csv(
             encoding=encoding,
         ),
         parse_options=arrow_csv.ParseOptions(
-            delimiter=options["sep"], ignore_empty_lines=options["skip_blank_lines"]
+            delimiter=options["sep"],
+            ignore_empty_lines=options["skip_blank_lines"],
+            invalid_row_handler=(ragged := RaggedCounter()),
         ),
         convert_options=arrow_csv.ConvertOptions(
             null_values=options["na_values"], strings_can_be_null=True
         ),
     )
+    if ragged.count:
+        raise RaggedRows
     if table.num_rows == 0:  # pandas' pyarrow engine calls this an empty file: parse in C
         raise ValueError("no rows")
     # As pandas does: an all-blank column (arrow's null type) is float64 NaN.

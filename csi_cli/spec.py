@@ -15,6 +15,7 @@ from types import MappingProxyType
 from typing import Any, ClassVar
 
 from csi_cli.errors import PATH_LIMIT, SpecError, safe_text
+from csi_cli.input_checks import read_spec_bytes
 from csi_cli.options import KANO_RULES, KANO_TABLES, SCHEMES
 
 CONSTRUCTS = ("IMAG", "EXPE", "QUAL", "VAL", "SAT", "COMP", "LOY")
@@ -45,7 +46,7 @@ def load_spec(path: Path) -> Spec:
     """
     shown = safe_text(path, PATH_LIMIT)
     try:
-        text = path.read_bytes().decode("utf-8-sig")
+        text = read_spec_bytes(path).decode("utf-8-sig")
     except FileNotFoundError:
         raise SpecError(f"spec file not found: {shown}. Check the --spec path.") from None
     except (OSError, UnicodeDecodeError) as exc:
@@ -56,6 +57,11 @@ def load_spec(path: Path) -> Spec:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise SpecError(f"spec {shown} is not valid TOML: {exc}. Fix the syntax there.") from None
+    except RecursionError:
+        raise SpecError(
+            f"spec {shown} nests tables or arrays too deeply to be a spec. Check that --spec "
+            "names the spec file."
+        ) from None
     return parse_spec(raw, source=shown, path=path)
 
 
@@ -128,6 +134,14 @@ def scale_pair(value: Any) -> tuple[float, float]:
     ):
         raise ValueError(f"expected [min, max] with min < max, got {value!r}")
     return float(value[0]), float(value[1])
+
+
+def date_format(value: Any) -> str:
+    """``[survey] date_format``: a ``strftime`` format such as ``"%d/%m/%Y"``."""
+    text = expect_str(value)
+    if "%" not in text:
+        raise ValueError('expected a strftime format such as "%d/%m/%Y" or "%m/%d/%Y"')
+    return text
 
 
 def choice(options: tuple[str, ...]):
@@ -230,9 +244,16 @@ class SurveySpec:
     header_row: int | None = None
     nps: str | None = None
     overall: str | None = None
+    date_format: str | None = None
 
     CONVERTERS: ClassVar[Mapping[str, Converter]] = MappingProxyType(
-        {"segments": str_list, "missing": str_list, "header_row": positive_int, "scale": scale_pair}
+        {
+            "segments": str_list,
+            "missing": str_list,
+            "header_row": positive_int,
+            "scale": scale_pair,
+            "date_format": date_format,
+        }
     )
 
 

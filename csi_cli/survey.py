@@ -110,14 +110,18 @@ def parse_numbers(values: pd.Series, missing: Sequence[str] = ()) -> tuple[np.nd
     The work is done once per distinct value, so it costs one factorize over the column.
     """
     missing_set = {m.strip() for m in missing}
-    if pd.api.types.is_bool_dtype(values.dtype):
-        return values.to_numpy(dtype=float), np.zeros(len(values), dtype=bool)
+    if pd.api.types.is_bool_dtype(values.dtype):  # true/false is not a rating
+        known = values.notna().to_numpy(dtype=bool)
+        return np.full(len(values), np.nan), known
     if pd.api.types.is_numeric_dtype(values.dtype):
         numbers = values.to_numpy(dtype=float, na_value=np.nan)
         codes = [float(m) for m in missing_set if _is_number(m)]
         if codes:
             numbers = np.where(np.isin(numbers, codes), np.nan, numbers)
-        return numbers, np.zeros(len(numbers), dtype=bool)
+        infinite = np.isinf(numbers)  # 'inf', 'Infinity', 1e309: not ratings
+        if infinite.any():
+            numbers = np.where(infinite, np.nan, numbers)
+        return numbers, infinite
     codes, uniques = pd.factorize(values, use_na_sentinel=True)
     parsed = np.array([_parse_one(u, missing_set) for u in uniques], dtype=float).reshape(-1)
     bad_unique = np.array([_is_bad(u, missing_set) for u in uniques], dtype=bool).reshape(-1)
@@ -146,6 +150,8 @@ def _parse_one(value: Any, missing: set[str]) -> float:
     text = unicodedata.normalize("NFKC", str(value)).strip()
     if text == "" or text in missing or str(value).strip() in missing:
         return np.nan
+    if "_" in text:  # float() reads '1_0' as 10; a person means no number
+        return np.nan
     try:
         number = float(text)
     except ValueError:
@@ -169,8 +175,21 @@ def _is_bad(value: Any, missing: set[str]) -> bool:
 
 
 def _plain_numbers(dtype: Any) -> bool:
-    """A numeric (or boolean) column: no cell of it can be text."""
-    return pd.api.types.is_numeric_dtype(dtype)
+    """An integer column: every cell of it is a rating-like number (a float column may hold
+    infinity, a boolean one true/false)."""
+    return isinstance(dtype, np.dtype) and dtype.kind in "iu"
+
+
+def not_a_number(value: Any) -> bool:
+    """A cell that reads as a number but is no rating: true/false, infinity, NaN written out."""
+    if isinstance(value, (bool, np.bool_)):
+        return True
+    if isinstance(value, (int, float, np.integer, np.floating)):
+        return not np.isfinite(float(value))
+    try:
+        return not np.isfinite(float(unicodedata.normalize("NFKC", str(value)).strip()))
+    except ValueError:
+        return False
 
 
 def column_bounds(

@@ -13,9 +13,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from csi_cli.errors import safe_text
+from csi_cli.errors import safe_text, visible
 from csi_cli.results import plain
-from csi_cli.survey import Survey
+from csi_cli.survey import Survey, not_a_number
 
 ERROR = "error"
 WARNING = "warning"
@@ -28,6 +28,7 @@ CODES = {
     "duplicate-id": "two or more rows have the same respondent id",
     "missing-column": "the spec names a column the file does not have",
     "text-in-rating": "a rating column holds text that is not a number or a declared missing code",
+    "not-a-rating": "a rating column holds true/false, infinity or NaN written out",
     "out-of-scale": "a rating lies outside its scale",
 }
 
@@ -116,7 +117,7 @@ def problem(
         code=code,
         severity=severity,
         analysis=analysis,
-        message=f"{where}: {what}",
+        message=f"{where}: {visible(what)}",  # names from the spec may hold escapes
         column=column,
         rows=tuple(rows[:5]),
         count=len(rows),
@@ -260,20 +261,7 @@ def _ratings(survey: Survey) -> list[Problem]:
     for analysis, column, scale in _rating_scales(survey):
         bad = survey.bad(column)  # a numeric column has no text: no float copy to say so
         if bad.any():
-            sample = survey.frame[column].to_numpy()[bad][0]
-            problems.append(
-                problem(
-                    survey,
-                    "text-in-rating",
-                    analysis,
-                    f"{plural(int(bad.sum()), 'cell holds', 'cells hold')} text, not a rating "
-                    "(e.g. "
-                    f"'{safe_text(sample, 40)}'). Correct them, or declare the text as missing "
-                    'in the spec: [survey] missing = ["..."].',
-                    column=column,
-                    mask=bad,
-                )
-            )
+            problems += _bad_cells(survey, analysis, column, bad)
         low, high = survey.bounds(column)
         if scale is not None and (low < scale[0] or high > scale[1]):  # NaN: nothing outside
             values = survey.numeric(column)
@@ -292,4 +280,42 @@ def _ratings(survey: Survey) -> list[Problem]:
                         mask=outside,
                     )
                 )
+    return problems
+
+
+def _bad_cells(survey: Survey, analysis: str, column: str, bad: np.ndarray) -> list[Problem]:
+    """``text-in-rating`` for text; ``not-a-rating`` for cells that read as numbers but are
+    none (true/false, inf, Infinity, 1e309, NaN written out)."""
+    cells = survey.frame[column].to_numpy()[bad]
+    odd = np.array([not_a_number(v) for v in cells], dtype=bool)
+    problems = []
+    for code, chosen, what, advice in (
+        (
+            "text-in-rating",
+            ~odd,
+            "text, not a rating",
+            'declare the text as missing in the spec: [survey] missing = ["..."]',
+        ),
+        (
+            "not-a-rating",
+            odd,
+            "a value that is no rating (true/false, infinity or NaN)",
+            "leave the cells blank",
+        ),
+    ):
+        if not chosen.any():
+            continue
+        mask = bad.copy()
+        mask[bad] = chosen
+        held = f"{plural(int(chosen.sum()), 'cell holds', 'cells hold')} {what}"
+        problems.append(
+            problem(
+                survey,
+                code,
+                analysis,
+                f"{held} (e.g. '{safe_text(cells[chosen][0], 40)}'). Correct them, or {advice}.",
+                column=column,
+                mask=mask,
+            )
+        )
     return problems

@@ -91,14 +91,14 @@ def test_fail_on_drop_exits_3_after_writing_everything(folder: Path) -> None:
         ]
 
 
-@pytest.mark.parametrize(("threshold", "code"), [("101", 3), ("0", 0)])
+@pytest.mark.parametrize(("threshold", "code"), [("100", 3), ("0", 0)])
 def test_fail_below(folder: Path, threshold: str, code: int) -> None:
     result = run("report", "calm.csv", "--period", "2026-10", "--fail-below", threshold,
                  "--format", "json", *FAST, cwd=folder)  # fmt: skip
     assert result.returncode == code, result.stderr
     document = json.loads(result.stdout)  # the report is complete before exit 3
-    assert document["current"]["index"]["index"]["value"] < 101
-    assert ("below --fail-below 101" in result.stderr) == (code == 3)
+    assert document["current"]["index"]["index"]["value"] < 100
+    assert ("below --fail-below 100" in result.stderr) == (code == 3)
 
 
 @pytest.mark.parametrize(

@@ -4,6 +4,7 @@ refusal of files csi did not write, and the trend in a report."""
 from __future__ import annotations
 
 import sqlite3
+from contextlib import closing
 from dataclasses import replace
 from pathlib import Path
 
@@ -63,7 +64,7 @@ def test_missing_figures_are_nan(tmp_path: Path) -> None:
 def test_files_csi_did_not_write_are_refused(tmp_path: Path) -> None:
     text = tmp_path / "notes.sqlite"
     text.write_text("this is not a database, just text " * 100)
-    with pytest.raises(UsageError, match="cannot be used as a csi history"):
+    with pytest.raises(UsageError, match="is not an SQLite database"):
         history.check(text)
     assert text.read_text().startswith("this is not")
     foreign = tmp_path / "foreign.sqlite"
@@ -73,6 +74,41 @@ def test_files_csi_did_not_write_are_refused(tmp_path: Path) -> None:
         history.record(foreign, entry_for("2026-10"))
     with pytest.raises(UsageError, match="does not exist"):
         history.check(tmp_path / "no" / "such" / "history.sqlite")
+
+
+def test_another_programs_database_is_never_changed(tmp_path: Path) -> None:
+    other = tmp_path / "other_app.db"
+    with closing(sqlite3.connect(other)) as db, db:
+        db.execute("CREATE TABLE users (name TEXT)")
+    before = other.read_bytes()
+    for action in (history.check, lambda p: history.record(p, entry_for("2026-10"))):
+        with pytest.raises(UsageError, match="another program's SQLite database"):
+            action(other)
+    assert other.read_bytes() == before
+
+
+def test_a_read_only_history_says_read_only(tmp_path: Path) -> None:
+    path = tmp_path / "h.sqlite"
+    history.record(path, entry_for("2026-09"))
+    path.chmod(0o444)
+    with pytest.raises(UsageError, match="read-only"):
+        history.check(path)
+
+
+def test_a_locked_history_says_locked(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "h.sqlite"
+    history.record(path, entry_for("2026-09"))
+    monkeypatch.setattr(history, "LOCK_TIMEOUT_SECONDS", 0.1)
+    with closing(sqlite3.connect(path, isolation_level=None)) as other:
+        other.execute("BEGIN EXCLUSIVE")
+        with pytest.raises(UsageError, match="locked by another program"):
+            history.record(path, entry_for("2026-10"))
+        other.execute("ROLLBACK")
+
+
+def test_check_creates_no_file(tmp_path: Path) -> None:
+    history.check(tmp_path / "new.sqlite")
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_report_records_and_shows_the_trend(tmp_path: Path) -> None:

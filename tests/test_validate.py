@@ -54,6 +54,8 @@ def test_every_code_is_tested():
         "duplicate-id",
         "missing-column",
         "text-in-rating",
+        "not-a-rating",
+        "block-too-large",
         "out-of-scale",
         "unknown-scale",
         "no-variance",
@@ -126,6 +128,29 @@ def test_text_in_rating_with_title_row(tmp_path):
         says=["很好", "missing", "Correct"],
     )
     assert problem.analysis == "index"
+
+
+@pytest.mark.parametrize("value", ["inf", "-Infinity", "1e309", "NaN!"])
+def test_numbers_that_are_no_ratings_are_problems_not_answers(tmp_path, value):
+    """Infinity is read as a float by the parser; it must not reach PLS. ('NaN!' is text.)"""
+    header, rows = _table()
+    j = _col(header, "SAT1")
+    rows[3][j] = value
+    rows[5][j] = "1_0"  # float() would read 10
+    problems = validate(load(write_csv(tmp_path / "s.csv", header, rows)))
+    code = "text-in-rating" if value == "NaN!" else "not-a-rating"
+    _check(problems, code, column="SAT1", rows=[5] if code == "not-a-rating" else [5, 7])
+    assert any(p.code == "text-in-rating" and "7" in p.message for p in problems)
+
+
+def test_true_false_in_a_rating_column_is_no_rating(tmp_path):
+    header, rows = _table()
+    j = _col(header, "SAT1")
+    for i, row in enumerate(rows):
+        row[j] = "TRUE" if i % 2 else "FALSE"
+    problems = validate(load(write_csv(tmp_path / "s.csv", header, rows)))
+    codes = {p.code for p in problems if "SAT1" in p.message}
+    assert codes == {"not-a-rating"}, problems
 
 
 def test_text_in_rating_reports_first_five_and_count(tmp_path):

@@ -367,6 +367,7 @@ class IndexAnalysis(Analysis):
         {
             "unknown-scale": "the rating scale cannot be inferred and the spec does not declare it",
             "no-variance": "every respondent gave the same answer to a CSI item",
+            "block-too-large": "a CSI block has more items than csi estimates (MAX_BLOCK_ITEMS)",
             "empty-block": "every answer of a CSI block is missing",
             "csi-model": "the CSI blocks do not form a model csi knows",
         }
@@ -505,9 +506,25 @@ def check_model(survey: Survey) -> list[Problem]:
     return problems
 
 
+#: Most items one CSI block may have: PLS and its bootstrap hold items × items matrices per
+#: resample, and a questionnaire block has a handful of items (5,000 once asked for 46 GiB).
+MAX_BLOCK_ITEMS = 200
+
+
 def _block_problems(survey: Survey, construct: str, columns: Sequence[str]) -> list[Problem]:
     if not columns or survey.n == 0:
         return []
+    if len(columns) > MAX_BLOCK_ITEMS:
+        return [
+            problem(
+                survey,
+                "block-too-large",
+                "index",
+                f"block {construct} has {len(columns):,} items ({', '.join(columns[:3])} …), "
+                f"more than the {MAX_BLOCK_ITEMS} a block may have. Name the block's items in "
+                "[csi.blocks] in the spec (a questionnaire block has a handful).",
+            )
+        ]
     ranges = np.array([survey.bounds(c) for c in columns])  # [min, max] per item
     if np.isnan(ranges).all():
         return [

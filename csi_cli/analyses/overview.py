@@ -91,7 +91,8 @@ def _periods(survey: Survey) -> tuple[str, ...]:
     if survey.layout.date is None:
         return ()
     try:
-        return tuple(distinct_months(survey.frame[survey.layout.date]))
+        column = survey.frame[survey.layout.date]
+        return tuple(distinct_months(column, survey.spec.survey.date_format))
     except InputError:
         return ()
 

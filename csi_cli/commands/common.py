@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import functools
 import inspect
+import math
 import os
 import sys
 from collections.abc import Callable, Mapping, Sequence
@@ -22,6 +23,7 @@ from csi_cli.errors import CsiError, UsageError, ValidationFailed, safe_text
 from csi_cli.options import DEFAULT_BOOTSTRAP, DEFAULT_SEED, Crosshair, RunOptions
 from csi_cli.reading import DEFAULT_MAX_CELLS
 from csi_cli.results import Document, Result
+from csi_cli.segments import MAX_SEGMENTS, check_segments
 from csi_cli.spec import Spec, load_spec, with_overrides
 from csi_cli.survey import Survey, load
 from csi_cli.validate import Problem, blocking, validate
@@ -72,9 +74,55 @@ OutputOpt = Annotated[
     Path | None,
     typer.Option("--output", "-o", help="Write to this file (atomically) instead of stdout."),
 ]
-SeedOpt = Annotated[int, typer.Option("--seed", help="Random seed (bootstrap, permutations).")]
+SeedOpt = Annotated[
+    int,
+    typer.Option("--seed", min=0, help="Random seed, 0 or more (bootstrap, permutations)."),
+]
+
+#: ``--bootstrap``: 0 skips it; below MIN_BOOTSTRAP a percentile interval is noise (with 2
+#: resamples it can exclude the estimate); above MAX_BOOTSTRAP it only costs time.
+MIN_BOOTSTRAP, MAX_BOOTSTRAP = 50, 100_000
+
+
+def _bootstrap_count(value: int) -> int:
+    if 0 < value < MIN_BOOTSTRAP:
+        raise typer.BadParameter(
+            f"{value} resamples give no usable interval: give 0 (no bootstrap) or at least "
+            f"{MIN_BOOTSTRAP} (1000 or more for a stable 95% interval)."
+        )
+    return value
+
+
+def finite_option(value: float | None) -> float | None:
+    """Refuse NaN and infinity for a numeric option (NaN compares false: an alert that never
+    fires)."""
+    if value is not None and not math.isfinite(value):
+        raise typer.BadParameter(f"{value} is not a number. Give a finite value.")
+    return value
+
+
+def score_option(value: float | None) -> float | None:
+    """A value on the 0–100 scale of the CSI (``--fail-below``): finite and in range."""
+    if finite_option(value) is not None and not 0 <= value <= 100:
+        raise typer.BadParameter(f"{value:g} is outside the 0–100 scale of the CSI.")
+    return value
+
+
 BootstrapOpt = Annotated[
-    int, typer.Option("--bootstrap", min=0, help="Bootstrap resamples for SEs and CIs (0 skips).")
+    int,
+    typer.Option(
+        "--bootstrap",
+        min=0,
+        max=MAX_BOOTSTRAP,
+        callback=_bootstrap_count,
+        help=f"Bootstrap resamples (SEs, CIs): 0 skips, else {MIN_BOOTSTRAP}–{MAX_BOOTSTRAP:,}.",
+    ),
+]
+MaxSegmentsOpt = Annotated[
+    int,
+    typer.Option(
+        "--max-segments", min=1, help="Most distinct values of the --by column (segments)."
+    ),
 ]
 CrosshairOpt = Annotated[
     Crosshair,
@@ -103,6 +151,7 @@ class Shared:
     seed: int = DEFAULT_SEED
     bootstrap: int = DEFAULT_BOOTSTRAP
     max_cells: int = DEFAULT_MAX_CELLS
+    max_segments: int = MAX_SEGMENTS
 
     def run_options(self, **analyses: Any) -> RunOptions:
         """Seed, resamples and segments of this run, with analyses' own options by name."""
@@ -124,6 +173,7 @@ _SHARED_ANNOTATIONS: dict[str, Any] = {
     "seed": SeedOpt,
     "bootstrap": BootstrapOpt,
     "max_cells": MaxCellsOpt,
+    "max_segments": MaxSegmentsOpt,
 }
 
 
@@ -193,7 +243,10 @@ def handle_errors(command: F) -> F:
     @functools.wraps(command)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
-            return command(*args, **kwargs)
+            try:
+                return command(*args, **kwargs)
+            finally:
+                sys.stdout.flush()  # a full disk or closed pipe fails here, not at exit
         except (typer.Exit, typer.Abort):
             raise
         except CsiError as error:
@@ -219,6 +272,8 @@ def handle_errors(command: F) -> F:
 
 def report_error(error: CsiError) -> None:
     """Print an error (and, for failed validation, every problem) on stderr."""
+    if getattr(error, "quiet", False):
+        return
     console = stderr()
     console.print(f"csi: error: {error.message}", markup=False)
     for problem in getattr(error, "problems", []):
@@ -240,6 +295,8 @@ def load_checked(
     analyses: Sequence[str] | None,
     max_cells: int = DEFAULT_MAX_CELLS,
     by: str | None = None,
+    max_segments: int = MAX_SEGMENTS,
+    also: Sequence[str] = (),
 ) -> tuple[Survey, list[Problem]]:
     """Load and validate; raise :class:`ValidationFailed` on errors that block ``analyses``.
 
@@ -259,7 +316,17 @@ def load_checked(
             f"--by {safe_text(by)}: {survey.source.where()} has no such column. Columns are: "
             + ", ".join(safe_text(c, 30) for c in list(survey.frame.columns)[:30])
         )
-    return survey, [p for p in problems if p not in errors]
+    if by is not None:
+        note = check_segments(survey, by, max_segments)
+        if note is not None and not FLAGS["quiet"]:
+            stderr().print(f"csi: warning: {note}", markup=False)
+    return survey, [p for p in problems if p not in errors and _concerns(p, analyses, also)]
+
+
+def _concerns(problem: Problem, analyses: Sequence[str] | None, also: Sequence[str]) -> bool:
+    """Whether a warning concerns this run: every one for ``csi analyze`` (``analyses`` None);
+    for ``csi kano`` only the general ones and Kano's (not 24 about CSI blocks)."""
+    return analyses is None or problem.analysis in {"general", *analyses, *also}
 
 
 def output_format(fmt: Format | None, output: Path | None) -> str:
@@ -393,10 +460,12 @@ def execute(
     analyses added when the file supports them (their JSON nests under the first analysis').
     """
     chosen_format = output_format(shared.fmt, shared.output)
-    if shared.output is not None:
-        from csi_cli.output import check_output_path
+    from csi_cli.output import check_destinations
 
-        check_output_path(shared.output)
+    check_destinations(
+        [shared.output] if shared.output is not None else [],
+        {"the survey file": shared.file, "the spec": shared.spec},
+    )
     survey, problems = load_checked(
         shared.file,
         spec=resolve_spec(shared.spec, spec_overrides or {}),
@@ -405,6 +474,8 @@ def execute(
         analyses=analyses,
         max_cells=shared.max_cells,
         by=options.by,
+        max_segments=shared.max_segments,
+        also=also,
     )
     warn(problems)
     results = run_analyses(survey, analyses, options, also)

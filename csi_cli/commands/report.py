@@ -14,9 +14,9 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from csi_cli.commands import common
-from csi_cli.errors import EXIT_ALERT, UsageError
+from csi_cli.errors import EXIT_ALERT, PATH_LIMIT, UsageError, safe_text
 from csi_cli.options import DEFAULT_MIN_CHANGE, REPORT_BOOTSTRAP
-from csi_cli.output import write_bytes_atomic, write_text_atomic
+from csi_cli.output import check_destinations, write_files_atomic
 from csi_cli.periods import parse_period
 
 if TYPE_CHECKING:
@@ -50,6 +50,7 @@ def report_command(
         typer.Option(
             "--min-change",
             min=0.0,
+            callback=common.finite_option,
             help="Alert on significant drops larger than this many points (0–100 scale).",
         ),
     ] = DEFAULT_MIN_CHANGE,
@@ -57,6 +58,7 @@ def report_command(
         float | None,
         typer.Option(
             "--fail-below",
+            callback=common.score_option,
             help="Exit 3 (after writing every output) when the CSI is below this value.",
         ),
     ] = None,
@@ -87,10 +89,7 @@ def report_command(
     wanted = parse_period(period)
     before = parse_period(previous) if previous is not None else None
     chosen_format = common.output_format(shared.fmt, shared.output)
-    if output_dir is not None:
-        _make_folder(output_dir)
-    if history_path is not None:
-        history.check(history_path)
+    _check_destinations(shared, history_path, output_dir, wanted.file_label)
     survey, problems = common.load_checked(
         shared.file,
         spec=common.resolve_spec(shared.spec, {}),
@@ -99,6 +98,7 @@ def report_command(
         analyses=None,
         max_cells=shared.max_cells,
         by=shared.by,
+        max_segments=shared.max_segments,
     )
     if fail_below is not None and not get("index").supports(survey):
         raise UsageError(
@@ -117,13 +117,14 @@ def report_command(
         problems=[p.message for p in problems],
     )
     if history_path is not None:
-        assert result.period is not None
-        history.record(history_path, history.entry(result), history.figures(result))
-        result = comparison.with_trend(result, history.trend(history_path, result.period.first))
+        trend = history.preview(history_path, history.entry(result))
+        result = comparison.with_trend(result, trend)
     if output_dir is not None:
         _write_all(result, output_dir)
     if output_dir is None or shared.fmt is not None or shared.output is not None:
         common.emit(result, chosen_format, shared.output)
+    if history_path is not None:  # only once every output is written
+        history.record(history_path, history.entry(result), history.figures(result))
     failures = _failures(result, fail_below, fail_on_drop)
     if failures:
         console = common.stderr()
@@ -132,18 +133,51 @@ def report_command(
         raise typer.Exit(EXIT_ALERT)
 
 
+def _report_paths(folder: Path, label: str) -> dict[str, Path]:
+    """The files ``--output-dir`` writes for the period labelled ``label``, by format."""
+    from csi_cli.render import FILE_SUFFIXES
+
+    return {fmt: folder / f"{REPORT_STEM}-{label}{FILE_SUFFIXES[fmt]}" for fmt in REPORT_FORMATS}
+
+
+def _check_destinations(
+    shared: common.Shared, history_path: Path | None, output_dir: Path | None, label: str
+) -> None:
+    """Every destination checked before any work: the history and the outputs are none of the
+    inputs (nor each other) and can be written. The output folder is created after the other
+    checks (a run they refuse leaves no empty folder), then its files are checked."""
+    from csi_cli import history
+
+    inputs = {"the survey file": shared.file, "the spec": shared.spec}
+    if history_path is not None:
+        check_destinations([history_path], inputs)
+        history.check(history_path)
+    protected = {**inputs, "the history": history_path}
+    output = [shared.output] if shared.output is not None else []
+    check_destinations(output, protected)
+    if output_dir is not None:
+        if output_dir.exists() and not output_dir.is_dir():
+            raise UsageError(
+                f"--output-dir {safe_text(output_dir, PATH_LIMIT)} is a file, not a folder. "
+                "Give a folder.",
+                code="output-error",
+            )
+        _make_folder(output_dir)
+        check_destinations([*_report_paths(output_dir, label).values(), *output], protected)
+
+
 def _write_all(result: PeriodDocument, folder: Path) -> None:
-    """Render every format first, then write each file atomically."""
-    from csi_cli.render import FILE_SUFFIXES, render
+    """Render every format first, then write the files as one step: all are staged before
+    any replaces its old version (:func:`csi_cli.output.write_files_atomic`)."""
+    from csi_cli.render import render
 
     assert result.period is not None
-    rendered = {fmt: render(result, fmt) for fmt in REPORT_FORMATS}
-    for fmt, content in rendered.items():
-        path = folder / f"{REPORT_STEM}-{result.period.file_label}{FILE_SUFFIXES[fmt]}"
-        if isinstance(content, bytes):
-            write_bytes_atomic(path, content)
-        else:
-            write_text_atomic(path, content)
+    paths = _report_paths(folder, result.period.file_label)
+    rendered = {paths[fmt]: render(result, fmt) for fmt in REPORT_FORMATS}
+    write_files_atomic(
+        {path: c if isinstance(c, bytes) else c.encode("utf-8") for path, c in rendered.items()}
+    )
+    for path in rendered:
         _progress(f"wrote {path}")
 
 
@@ -152,7 +186,8 @@ def _make_folder(folder: Path) -> None:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as error:
         raise UsageError(
-            f"--output-dir {folder}: cannot create the folder ({error.strerror}).",
+            f"--output-dir {safe_text(folder, PATH_LIMIT)}: cannot create the folder "
+            f"({error.strerror}).",
             code="output-error",
         ) from None
 

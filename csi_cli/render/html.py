@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from csi_cli.errors import visible
 from csi_cli.render.text import (
     column_titles,
     display_width,
@@ -98,7 +99,7 @@ def escape(text: str) -> str:
     str
         The text with ``& < > " '`` escaped.
     """
-    return html.escape(text, quote=True)
+    return html.escape(visible(text), quote=True)
 
 
 def render_html(document: Document) -> str:

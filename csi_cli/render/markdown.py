@@ -8,6 +8,7 @@ from __future__ import annotations
 import html
 import re
 
+from csi_cli.errors import visible
 from csi_cli.render.text import (
     column_titles,
     format_headline,
@@ -37,7 +38,7 @@ def escape_markdown(text: str) -> str:
         Text that renders as itself on one line; an underscore inside a word stays as it is
         (``fast_delivery``), since it cannot start emphasis there.
     """
-    escaped = html.escape(" ".join(text.split()), quote=False)
+    escaped = html.escape(visible(" ".join(text.split())), quote=False)
     return _MARKDOWN_SPECIAL.sub(lambda match: "\\" + match.group(0), escaped)
 
 

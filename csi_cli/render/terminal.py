@@ -18,6 +18,7 @@ from rich.console import Console
 from rich.table import Table as RichTable
 from rich.text import Text
 
+from csi_cli.errors import visible
 from csi_cli.render.text import (
     column_titles,
     display_width,
@@ -53,10 +54,10 @@ def render_terminal(document: Document, console: Console) -> None:
         Where to print; its width, colour system and terminal detection decide the layout and
         whether any escape codes are written.
     """
-    console.print(Text(document.title, style="bold"))
+    console.print(_text(document.title, style="bold"))
     console.print(_headline(document))
     for note in document.notes:
-        console.print(Text(f"! {note}", style="bold yellow"))
+        console.print(_text(f"! {note}", style="bold yellow"))
     for section in document.sections():
         _print_section(section, console)
 
@@ -89,15 +90,15 @@ def _headline(document: Document) -> RichTable:
     grid.add_column(style="bold", no_wrap=True)
     grid.add_column()
     for label, value in headline_items(document):
-        grid.add_row(Text(label), Text(format_headline(value)))
+        grid.add_row(_text(label), _text(format_headline(value)))
     return grid
 
 
 def _print_section(section: Section, console: Console) -> None:
     console.print()
-    console.rule(Text(section.title, style="bold"), align="left")
+    console.rule(_text(section.title, style="bold"), align="left")
     for note in section.notes:
-        console.print(Text(note, style="italic"))
+        console.print(_text(note, style="italic"))
     for table in section.tables:
         _print_table(table, console)
 
@@ -115,13 +116,13 @@ def _print_table(table: Table, console: Console) -> None:
     columns = _columns(frame, rows)
     console.print()
     if not columns:
-        console.print(Text(table.title, style="bold"))
+        console.print(_text(table.title, style="bold"))
     groups = _column_groups([column.width for column in columns], console.width)
     for number, group in enumerate(groups):
         title = table.title if number == 0 else f"{table.title} (continued)"
         console.print(_rich_table(title, columns, rows, group))
     if table.note:
-        console.print(Text(table.note, style="dim"))
+        console.print(_text(table.note, style="dim"))
 
 
 def _columns(frame: pd.DataFrame, rows: list[list[str]]) -> list[_Column]:
@@ -158,7 +159,7 @@ def _rich_table(
     title: str, columns: list[_Column], rows: list[list[str]], group: list[int]
 ) -> RichTable:
     table = RichTable(
-        title=Text(title, style="bold"),
+        title=_text(title, style="bold"),
         title_justify="left",
         box=box.SIMPLE_HEAD,
         show_edge=False,
@@ -167,12 +168,17 @@ def _rich_table(
     for position in group:
         column = columns[position]
         table.add_column(
-            Text(column.title),
+            _text(column.title),
             justify="right" if column.numeric else "left",
             no_wrap=column.numeric,
             min_width=column.width,
             overflow="fold",
         )
     for row in rows:
-        table.add_row(*(Text(row[position]) for position in group))
+        table.add_row(*(_text(row[position]) for position in group))
     return table
+
+
+def _text(content: str, style: str = "") -> Text:
+    """Rich text with control characters made visible (rich leaves ESC through)."""
+    return Text(visible(content), style=style)

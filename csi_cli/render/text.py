@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 from pandas.api.types import is_bool_dtype, is_numeric_dtype
 
+from csi_cli.errors import visible
 from csi_cli.results import Document, Figure, Table
 
 MISSING = "–"
@@ -120,7 +121,7 @@ def format_value(value: Any, digits: int = DEFAULT_DIGITS, *, trim: bool = False
         )
     if isinstance(value, (list, tuple, np.ndarray)):
         return ", ".join(format_value(item, digits, trim=trim) for item in value)
-    return str(value)
+    return visible(value)
 
 
 def format_headline(value: Any) -> str:
@@ -180,7 +181,7 @@ def column_titles(frame: pd.DataFrame) -> list[str]:
     list of str
         One title per column.
     """
-    return [str(column) for column in frame.columns]
+    return [visible(column) for column in frame.columns]
 
 
 def formatted_rows(table: Table) -> list[list[str]]:

@@ -34,6 +34,9 @@ class Case:
     ``words`` must all appear in the message (stderr, or the problems of ``validate``);
     ``codes`` are the validation problem codes ``validate`` must report; ``numbers`` maps a path
     into the JSON of ``analyze`` (``"nps.nps"``, ``"index.outer[item=SAT1].mean"``) to its value.
+    ``writes`` names the files (relative to the folder) a successful run may create or change;
+    ``after`` checks the folder once every command has run; ``unsaid`` are words no command's
+    stderr may contain (warnings that do not concern it).
     """
 
     path: Path
@@ -45,6 +48,9 @@ class Case:
     numbers: Mapping[str, Any] = field(default_factory=dict)
     exits: Mapping[str, int] = field(default_factory=dict)
     output: Path | None = None
+    writes: tuple[str, ...] = ()
+    after: Callable[[Path], None] | None = None
+    unsaid: tuple[str, ...] = ()
 
 
 # --- helpers -----------------------------------------------------------------------------------
@@ -602,7 +608,7 @@ def output_unwritable_folder(folder: Path) -> Case:
     if os.geteuid() == 0:
         (locked / "file").write_text("x")
         target = locked / "file" / "report.json"
-        words = ("report.json", "does not exist")
+        words = ("report.json", "is a file, not a folder")
     else:
         locked.chmod(0o555)
         target = locked / "report.json"
