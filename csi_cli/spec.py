@@ -46,6 +46,8 @@ class SurveySpec:
     header_row: int | None = None
     nps: str | None = None
     overall: str | None = None
+    labels: Mapping[str, float] = field(default_factory=_frozen)
+    keep_unfinished: bool = False
 
 
 @dataclass(frozen=True)
@@ -277,6 +279,16 @@ def _answers(value: Any) -> Mapping[str, int]:
     return _frozen(dict(value))
 
 
+def _labels(value: Any) -> Mapping[str, float]:
+    """``[survey.labels]``: answer text → score (see :mod:`csi_cli.labels`)."""
+    if not isinstance(value, Mapping):
+        raise TypeError('expected a table "answer text" = score')
+    for text, score in value.items():
+        if not isinstance(score, (int, float)) or isinstance(score, bool):
+            raise ValueError(f"label {text!r} must map to a number, got {score!r}")
+    return _frozen({str(k): float(v) for k, v in value.items()})
+
+
 def _dimensions(value: Any) -> str | Mapping[str, tuple[str, ...]]:
     if isinstance(value, str):
         if value.lower() != "servqual22":
@@ -291,6 +303,8 @@ _CONVERTERS = {
     ("survey", "segments"): _str_list,
     ("survey", "missing"): _str_list,
     ("survey", "header_row"): _positive_int,
+    ("survey", "labels"): _labels,
+    ("survey", "keep_unfinished"): _bool,
     ("*", "scale"): _scale,
     ("csi", "model"): _choice(MODELS),
     ("csi", "scheme"): _choice(SCHEMES),

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from csi_cli.labels import read_labels
 from csi_cli.layout import Layout, resolve_layout
 from csi_cli.reading import DEFAULT_MAX_CELLS, Source, format_number, read_table
 from csi_cli.spec import Spec, load_spec
@@ -50,7 +51,9 @@ class Survey:
         """``(values, bad)``: the column as float64 (NaN when blank, missing or text) and a mask
         of cells holding text that is neither a number nor a declared missing code."""
         if column not in self._numbers:
-            self._numbers[column] = parse_numbers(self.frame[column], self.spec.survey.missing)
+            self._numbers[column] = parse_numbers(
+                self.frame[column], self.spec.survey.missing, self.spec.survey.labels
+            )
         return self._numbers[column]
 
     def bounds(self, column: str) -> np.ndarray:
@@ -102,10 +105,15 @@ class Survey:
 # --- numbers ---------------------------------------------------------------------------------
 
 
-def parse_numbers(values: pd.Series, missing: Sequence[str] = ()) -> tuple[np.ndarray, np.ndarray]:
+def parse_numbers(
+    values: pd.Series, missing: Sequence[str] = (), labels: Mapping[str, float] | None = None
+) -> tuple[np.ndarray, np.ndarray]:
     """Parse a column of ratings: numbers, numbers stored as text, full-width digits, and labels
-    with a leading number (``"1 - Not at all important"``) are numbers; blanks and declared
-    missing codes are NaN; anything else is NaN and flagged in the returned ``bad`` mask.
+    with a leading number (``"1 - Not at all important"``) are numbers; answer labels
+    ("非常满意", "Strongly agree", "5分", ``labels`` of the spec) are their scores on the one
+    built-in scale that fits the column (:func:`csi_cli.labels.read_labels`); blanks, declared
+    missing codes and missing labels ("不适用", "N/A") are NaN; anything else is NaN and flagged
+    in the returned ``bad`` mask.
 
     The work is done once per distinct value, so it costs one factorize over the column.
     """
@@ -121,12 +129,28 @@ def parse_numbers(values: pd.Series, missing: Sequence[str] = ()) -> tuple[np.nd
     codes, uniques = pd.factorize(values, use_na_sentinel=True)
     parsed = np.array([_parse_one(u, missing_set) for u in uniques], dtype=float).reshape(-1)
     bad_unique = np.array([_is_bad(u, missing_set) for u in uniques], dtype=bool).reshape(-1)
+    if bad_unique.any():
+        _score_labels(uniques, parsed, bad_unique, labels)
     valid = codes >= 0
     numbers = np.full(len(codes), np.nan)
     bad = np.zeros(len(codes), dtype=bool)
     numbers[valid] = parsed[codes[valid]]
     bad[valid] = bad_unique[codes[valid]]
     return numbers, bad
+
+
+def _score_labels(
+    uniques: Any, parsed: np.ndarray, bad: np.ndarray, labels: Mapping[str, float] | None
+) -> None:
+    """Read the column's text answers as labels, in place: known labels get their score and
+    stop being bad (missing labels become NaN)."""
+    texts = [str(u) for u in np.asarray(uniques, dtype=object)[bad]]
+    reading = read_labels(texts, labels)
+    positions = np.flatnonzero(bad)
+    for position, text in zip(positions, texts, strict=True):
+        if text in reading.scores:
+            parsed[position] = reading.scores[text]
+            bad[position] = False
 
 
 def _is_number(text: str) -> bool:
@@ -253,7 +277,7 @@ def load(
 
     def parsed(column: str) -> np.ndarray:
         if column not in numbers:
-            numbers[column] = parse_numbers(frame[column], spec.survey.missing)
+            numbers[column] = parse_numbers(frame[column], spec.survey.missing, spec.survey.labels)
         return numbers[column][0]
 
     def read_scale(columns: Sequence[str]) -> tuple[float, float] | None:
