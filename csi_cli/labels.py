@@ -296,3 +296,12 @@ def unknown_labels_advice(values: Sequence[object], counts: Sequence[int]) -> st
         f"{listed}. Map each to its score in the spec: [survey.labels] {lines} — or list it in "
         "[survey] missing if it means no answer."
     )
+
+
+def distinct_counts(values: Sequence[object]) -> tuple[list[object], list[int]]:
+    """The distinct values, most frequent first (ties in first-seen order), and their counts:
+    how a message lists every unknown answer of a column."""
+    import pandas as pd
+
+    counts = pd.Series(list(values), dtype=object).value_counts(sort=True, dropna=True)
+    return list(counts.index), [int(c) for c in counts.to_numpy()]

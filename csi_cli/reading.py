@@ -484,6 +484,9 @@ def _header_index(
             )
         return header_row - 1
     scan = rows[:HEADER_SCAN_ROWS]
+    platform_header = _platform_header_index(scan)
+    if platform_header is not None:
+        return platform_header
     filled = [sum(1 for c in r if _filled(c)) for r in scan]
     if not filled or max(filled) == 0:
         raise InputError(f"{source.where()} has no data. Export the survey again.")
@@ -496,6 +499,13 @@ def _header_index(
         f"{source.where()}: cannot tell which row holds the column names. "
         "Pass --header-row N (the 1-based row number of the header)."
     )
+
+
+def _platform_header_index(rows: list[list[Any]]) -> int | None:
+    """The row holding a survey platform's metadata columns (see :mod:`csi_cli.platforms`)."""
+    from csi_cli.platforms import header_row_index
+
+    return header_row_index(rows)
 
 
 def _filled(cell: Any) -> bool:

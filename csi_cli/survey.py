@@ -19,6 +19,7 @@ import pandas as pd
 
 from csi_cli.labels import read_labels
 from csi_cli.layout import Layout, resolve_layout
+from csi_cli.platforms import Export, recognise
 from csi_cli.reading import DEFAULT_MAX_CELLS, Source, format_number, read_table
 from csi_cli.spec import Spec, load_spec
 
@@ -37,6 +38,7 @@ class Survey:
     spec: Spec
     layout: Layout
     source: Source
+    export: Export = field(default_factory=Export)
     _numbers: dict[str, tuple[np.ndarray, np.ndarray]] = field(
         default_factory=dict, repr=False, compare=False
     )
@@ -272,6 +274,8 @@ def load(
     sheet = sheet or spec.survey.sheet
     header_row = header_row or spec.survey.header_row
     frame, source = read_table(path, sheet=sheet, header_row=header_row, max_cells=max_cells)
+    frame, export = recognise(frame, keep_unfinished=spec.survey.keep_unfinished)
+    spec = _platform_defaults(spec, export)
     numbers: dict[str, tuple[np.ndarray, np.ndarray]] = {}
     bounds: dict[str, np.ndarray] = {}
 
@@ -291,7 +295,24 @@ def load(
         ranges = [bounds[column] for column in columns]
         return infer_scale(np.concatenate(ranges)) if ranges else None
 
-    layout = resolve_layout(list(frame.columns), spec, read_scale)
+    layout = resolve_layout(list(frame.columns), spec, read_scale, export.questions)
     return Survey(
-        frame=frame, spec=spec, layout=layout, source=source, _numbers=numbers, _bounds=bounds
+        frame=frame,
+        spec=spec,
+        layout=layout,
+        source=source,
+        export=export,
+        _numbers=numbers,
+        _bounds=bounds,
     )
+
+
+def _platform_defaults(spec: Spec, export: Export) -> Spec:
+    """The platform's submit time as ``date`` and response id as ``id``, unless the spec names
+    them."""
+    given = {
+        key: getattr(export, key)
+        for key in ("date", "id")
+        if getattr(spec.survey, key) is None and getattr(export, key) is not None
+    }
+    return replace(spec, survey=replace(spec.survey, **given)) if given else spec
