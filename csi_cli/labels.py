@@ -181,9 +181,9 @@ SCALES: tuple[LabelScale, ...] = (
         "likelihood-en-5",
         ("Very unlikely", "Extremely unlikely", "Not at all likely"),
         ("Unlikely", "Somewhat unlikely", "Not so likely"),
-        ("Neither likely nor unlikely", "Neutral", "Somewhat likely"),
-        ("Likely", "Very likely"),
-        ("Extremely likely", "Definitely"),
+        ("Neither likely nor unlikely", "Neutral"),
+        ("Likely", "Somewhat likely"),
+        ("Very likely", "Extremely likely", "Definitely"),
     ),
 )
 
@@ -216,7 +216,11 @@ class LabelReading:
     scale: str | None
 
 
-def read_labels(texts: Iterable[str], extra: Mapping[str, float] | None = None) -> LabelReading:
+def read_labels(
+    texts: Iterable[str],
+    extra: Mapping[str, float] | None = None,
+    within: Sequence[float] | None = None,
+) -> LabelReading:
     """Score the distinct text answers of one rating column.
 
     Parameters
@@ -225,6 +229,9 @@ def read_labels(texts: Iterable[str], extra: Mapping[str, float] | None = None) 
         The column's distinct answers that are not plain numbers.
     extra : mapping of str to float, optional
         ``[survey.labels]`` of the spec; they win over built-in wordings.
+    within : (min, max), optional
+        Range of the column's plain numbers (NaN when none): a built-in scale is used only if
+        they lie within its scores.
 
     Returns
     -------
@@ -249,6 +256,8 @@ def read_labels(texts: Iterable[str], extra: Mapping[str, float] | None = None) 
     if not pending:
         return LabelReading(scores, (), None)
     scale, lookup = _best_scale(set(pending.values()))
+    if within is not None and not _holds(scale, within):
+        lookup = {}
     unknown = []
     for text, key in pending.items():
         if key in lookup:
@@ -268,6 +277,13 @@ def _best_scale(keys: set[str]) -> tuple[LabelScale, dict[str, float]]:
         return len(covered), len({item[1][k] for k in covered}), -item[0].points
 
     return max(_SCALE_SCORES, key=fit)
+
+
+def _holds(scale: LabelScale, numbers: Sequence[float]) -> bool:
+    low, high = numbers
+    if np.isnan(low):
+        return True
+    return scale.low <= low and high <= scale.low + scale.points - 1
 
 
 def scale_range(name: str | None) -> tuple[float, float] | None:

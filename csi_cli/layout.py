@@ -7,7 +7,6 @@ recorded in ``Layout.missing`` for validation to report, never silently dropped.
 
 from __future__ import annotations
 
-import fnmatch
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -248,7 +247,16 @@ def _block_columns(
         if not matched:
             missing.append(MissingColumn(member, f"[csi.blocks] {construct}"))
         return matched
-    return _existing(present, member, f"[csi.blocks] {construct}", missing)
+    found: list[str] = []
+    for name in member:  # a list may mix column names and globs
+        if _is_glob(name) and name not in present:
+            matched = present.glob(name)
+            if not matched:
+                missing.append(MissingColumn(name, f"[csi.blocks] {construct}"))
+            found += [c for c in matched if c not in found]
+        else:
+            found += _existing(present, [name], f"[csi.blocks] {construct}", missing)
+    return found
 
 
 def _csi_model(
@@ -353,11 +361,10 @@ class _Columns(list):
         return (column, question) if question else (column,)
 
     def glob(self, pattern: str) -> list[str]:
-        """Columns whose name or question text matches a glob (any case)."""
-        wanted = pattern.lower()
-        return [
-            c for c in self if any(fnmatch.fnmatchcase(t.lower(), wanted) for t in self.texts(c))
-        ]
+        """Columns whose name or question text matches a glob (any case; ``*`` any run of
+        characters, ``?`` one; brackets are literal, as in Google Forms grid headers)."""
+        regex = re.compile(f"^{_wild(pattern)}$", re.IGNORECASE | re.DOTALL)
+        return [c for c in self if any(regex.match(t.strip()) for t in self.texts(c))]
 
 
 def _kano_pairs(present: _Columns, spec: Spec) -> tuple[KanoPair, ...]:
@@ -397,7 +404,20 @@ def _gap_items(present: _Columns, spec: Spec) -> tuple[GapItem, ...]:
         for item in expectation
         if item in perception
     ]
-    return tuple(sorted(items, key=lambda i: _natural_key(i.item)))
+    return tuple(sorted(items, key=_questionnaire_order(items)))
+
+
+def _questionnaire_order(items: Sequence[GapItem]):
+    """Sort key: numbered items (Q2 before Q10) in natural order, then the others in the
+    file's order, which is the questionnaire's."""
+    position = {item.item: k for k, item in enumerate(items)}
+
+    def key(item: GapItem) -> tuple:
+        if re.search(r"\d", item.item):
+            return (0, _natural_key(item.item))
+        return (1, position[item.item])
+
+    return key
 
 
 def _natural_key(text: str) -> tuple:

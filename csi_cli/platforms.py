@@ -237,6 +237,8 @@ def recognise(frame: pd.DataFrame, *, keep_unfinished: bool = False) -> tuple[pd
     elif platform.name == "SurveyMonkey":
         frame, extra = _surveymonkey_rows(frame)
         header_rows += extra
+    if platform.name in ("问卷星", "腾讯问卷"):
+        questions = matrix_questions([str(c) for c in frame.columns])
     frame, excluded = _exclusions(frame, platform, keep_unfinished)
     personal = tuple(c for c in frame.columns if c in platform.personal)
     frame = frame.drop(columns=list(personal))
@@ -251,6 +253,41 @@ def recognise(frame: pd.DataFrame, *, keep_unfinished: bool = False) -> tuple[pd
         date=next((c for c in platform.date if c in present), None),
         id=next((c for c in platform.id if c in present), None),
     )
+
+
+_NUMBERED = re.compile(r"^\s*(?:第)?(\d+)\s*(?:题)?\s*[、.．:：]\s*(.*)$", re.DOTALL)
+_MATRIX_SEPARATORS = ("—", "——", "－")
+
+
+def matrix_questions(columns: Sequence[str]) -> dict[str, str]:
+    """Full question texts of matrix rows whose header drops the matrix title (问卷星 and
+    腾讯问卷 write "5、请评价—服务态度" for the first row and often "5、环境" or "5、(环境)"
+    for the next ones): column → "5、请评价—环境". Columns that carry their title are left
+    out."""
+    questions: dict[str, str] = {}
+    title: tuple[str, str] | None = None  # (question number, matrix title)
+    for column in columns:
+        match = _NUMBERED.match(column)
+        if not match:
+            title = None
+            continue
+        number, text = match.groups()
+        head, separator, _ = _split_title(text)
+        if separator:
+            title = (number, head)
+        elif title is not None and title[0] == number:
+            row = text.strip().removeprefix("(").removesuffix(")").strip()
+            questions[column] = f"{number}、{title[1]}—{row}"
+    return questions
+
+
+def _split_title(text: str) -> tuple[str, str, str]:
+    """``(title, separator, row)`` of "title—row" (separator "" when there is none)."""
+    for separator in _MATRIX_SEPARATORS:
+        head, found, tail = text.rpartition(separator)
+        if found and head.strip() and tail.strip():
+            return head.strip(), found, tail.strip()
+    return text, "", ""
 
 
 def _qualtrics_rows(frame: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, str], list[int]]:

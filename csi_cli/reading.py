@@ -355,6 +355,18 @@ def _check_zip(path: Path) -> None:
         )
 
 
+def _drop_empty_trailing_columns(frame: pd.DataFrame) -> pd.DataFrame:
+    """The frame without the columns at its end that have neither a name nor a value."""
+    keep = frame.shape[1]
+    while (
+        keep
+        and frame.columns[keep - 1] == f"column_{keep}"
+        and frame.iloc[:, keep - 1].isna().all()
+    ):
+        keep -= 1
+    return frame if keep == frame.shape[1] else frame.iloc[:, :keep]
+
+
 def _drop_blank_rows(frame: pd.DataFrame) -> pd.DataFrame:
     """The frame without rows that are blank in every column (the index keeps the file rows).
 
@@ -401,7 +413,7 @@ def _frame_from_rows(
     if header_index + 1 + length != count:
         raise _UnexpectedRows
     frame.index = pd.RangeIndex(header_index + 2, header_index + 2 + len(frame))
-    frame = _drop_blank_rows(frame)
+    frame = _drop_blank_rows(_drop_empty_trailing_columns(frame))
     return frame, replace(source, header_row=header_index + 1, duplicate_columns=tuple(duplicates))
 
 
@@ -516,8 +528,8 @@ def _clean_header(raw: Sequence[Any]) -> tuple[list[str], list[tuple[str, tuple[
     """Strip names, name blank ones ``column_N`` (trailing blanks dropped), and make duplicates
     unique as ``name (2)``, reporting them."""
     names = [_header_text(c) if _filled(c) else "" for c in raw]
-    while names and names[-1] == "":
-        names.pop()
+    # Trailing blank names are kept (a SurveyMonkey matrix leaves its later header cells blank;
+    # a trailing comma adds a field to every row); empty ones are dropped after reading.
     names = [n or f"column_{i + 1}" for i, n in enumerate(names)]
     seen: dict[str, list[str]] = {}
     unique = []
@@ -622,7 +634,7 @@ def _read_delimited(
     # pandas' C parser skips records; pyarrow skips lines (a cell may span several lines).
     frame = _parse_csv(path, encoding, delimiter, (header_index + 1, records.line_num), header)
     frame.index = pd.RangeIndex(header_index + 2, header_index + 2 + len(frame))
-    frame = _drop_blank_rows(frame)
+    frame = _drop_blank_rows(_drop_empty_trailing_columns(frame))
     return frame, replace(source, header_row=header_index + 1, duplicate_columns=tuple(duplicates))
 
 

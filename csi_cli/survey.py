@@ -132,7 +132,7 @@ def parse_numbers(
     parsed = np.array([_parse_one(u, missing_set) for u in uniques], dtype=float).reshape(-1)
     bad_unique = np.array([_is_bad(u, missing_set) for u in uniques], dtype=bool).reshape(-1)
     if bad_unique.any():
-        _score_labels(uniques, parsed, bad_unique, labels)
+        _score_labels(uniques, parsed, bad_unique, labels, value_range(parsed))
     valid = codes >= 0
     numbers = np.full(len(codes), np.nan)
     bad = np.zeros(len(codes), dtype=bool)
@@ -142,12 +142,18 @@ def parse_numbers(
 
 
 def _score_labels(
-    uniques: Any, parsed: np.ndarray, bad: np.ndarray, labels: Mapping[str, float] | None
+    uniques: Any,
+    parsed: np.ndarray,
+    bad: np.ndarray,
+    labels: Mapping[str, float] | None,
+    numbers: np.ndarray,
 ) -> None:
     """Read the column's text answers as labels, in place: known labels get their score and
-    stop being bad (missing labels become NaN)."""
+    stop being bad (missing labels become NaN). A built-in scale applies only when the
+    column's plain numbers (``numbers``: their [min, max]) lie within its range: "很好" in a
+    1–10 column is not 5."""
     texts = [str(u) for u in np.asarray(uniques, dtype=object)[bad]]
-    reading = read_labels(texts, labels)
+    reading = read_labels(texts, labels, within=numbers)
     positions = np.flatnonzero(bad)
     for position, text in zip(positions, texts, strict=True):
         if text in reading.scores:

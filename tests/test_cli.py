@@ -190,7 +190,7 @@ def test_spec_not_found(good_csv, tmp_path):
 
 def test_validation_errors_stop_analyze(tmp_path):
     header, rows = survey_table(20)
-    rows[2][header.index("QUAL1")] = "不知道"
+    rows[2][header.index("QUAL1")] = "见备注"
     path = write_csv(tmp_path / "bad.csv", header, rows)
     result = runner.invoke(app, ["analyze", str(path), "-f", "json", *FAST])
     assert result.exit_code == 2

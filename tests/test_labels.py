@@ -13,7 +13,13 @@ from csi_cli.survey import parse_numbers
 
 ZH5 = ["非常不满意", "不满意", "一般", "满意", "非常满意"]
 ZH7 = ["非常不满意", "不满意", "比较不满意", "一般", "比较满意", "满意", "非常满意"]
-EN_AGREE = ["Strongly disagree", "Disagree", "Neither agree nor disagree", "Agree", "Strongly agree"]
+EN_AGREE = [
+    "Strongly disagree",
+    "Disagree",
+    "Neither agree nor disagree",
+    "Agree",
+    "Strongly agree",
+]
 
 
 @pytest.mark.parametrize(
