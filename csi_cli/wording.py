@@ -29,6 +29,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
+import pandas as pd
 
 from csi_cli.labels import toml_key
 from csi_cli.platforms import _NUMBERED, matrix_questions
@@ -255,6 +256,35 @@ def _gap_pattern(shape: tuple[str, str, str]) -> str:
 
 
 # --- the draft ------------------------------------------------------------------------------
+
+MAX_SEGMENT_LEVELS = 20
+
+
+def wording_draft(survey: Survey) -> str | None:
+    """The draft spec read from the question wording, or None when the wording names no
+    analysis (then the conventions' draft applies)."""
+    roles = guess_roles(survey)
+    if not roles.found:
+        return None
+    return draft_from_wording(survey, roles, _segments(survey, roles))
+
+
+def _segments(survey: Survey, roles: Roles) -> list[str]:
+    """Text columns with 2–20 answers that no role uses and the platform did not write."""
+    used = {survey.layout.date, survey.layout.id, *survey.export.metadata}
+    used |= {g.column for gs in roles.blocks.values() for g in gs}
+    used |= {g.column for g in roles.unassigned} | {roles.nps.column if roles.nps else None}
+    for found in (roles.kano, roles.gap):
+        used |= {c for _, a, b in (found.pairs if found else ()) for c in (a, b)}
+    segments = []
+    for column in survey.frame.columns:
+        series = survey.frame[column]
+        if column in used or pd.api.types.is_numeric_dtype(series.dtype):
+            continue
+        if 2 <= series.nunique(dropna=True) <= MAX_SEGMENT_LEVELS:
+            segments.append(column)
+    return segments
+
 
 
 def draft_from_wording(survey: Survey, roles: Roles, segments: Sequence[str]) -> str:
