@@ -303,14 +303,15 @@ def toml_key(text: str) -> str:
 
 def unknown_labels_advice(values: Sequence[object], counts: Sequence[int]) -> str:
     """The sentence listing every unknown label with its count and the spec lines mapping it:
-    ``'还行' (3), '凑合' (1). Map them in the spec: [survey.labels] "还行" = <score> …``."""
+    ``'还行' (3), '凑合' (1). Correct them, map each … ([survey.labels] "还行" = <score> …)``."""
     from csi_cli.errors import safe_text
 
     listed = ", ".join(f"'{safe_text(v, 40)}' ({c})" for v, c in zip(values, counts, strict=True))
     lines = " ".join(f"{toml_key(v)} = <score>" for v in values)
+    codes = ", ".join(toml_key(v) for v in values)
     return (
-        f"{listed}. Map each to its score in the spec: [survey.labels] {lines} — or list it in "
-        "[survey] missing if it means no answer."
+        f"{listed}. Correct them, map each to its score in the spec ([survey.labels] {lines}), "
+        f"or, if they mean no answer, declare them: [survey] missing = [{codes}]."
     )
 
 

@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from csi_cli.errors import safe_text
+from csi_cli.labels import distinct_counts, toml_key, unknown_labels_advice
 from csi_cli.results import plain
 from csi_cli.survey import Survey
 
@@ -262,16 +263,14 @@ def _ratings(survey: Survey) -> list[Problem]:
     for analysis, column, scale in _rating_scales(survey):
         bad = survey.bad(column)  # a numeric column has no text: no float copy to say so
         if bad.any():
-            sample = survey.frame[column].to_numpy()[bad][0]
+            values, counts = distinct_counts(survey.frame[column].to_numpy()[bad])
             problems.append(
                 _problem(
                     survey,
                     "text-in-rating",
                     analysis,
-                    f"{plural(int(bad.sum()), 'cell holds', 'cells hold')} text, not a rating "
-                    "(e.g. "
-                    f"'{safe_text(sample, 40)}'). Correct them, or declare the text as missing "
-                    'in the spec: [survey] missing = ["..."].',
+                    f"{plural(int(bad.sum()), 'cell holds', 'cells hold')} text that is not a "
+                    "rating or an answer label csi knows: " + unknown_labels_advice(values, counts),
                     column=column,
                     mask=bad,
                 )
@@ -366,16 +365,20 @@ def _kano(survey: Survey) -> list[Problem]:
             series = survey.frame[column]
             _, unknown = parse_answers(series, survey.spec.kano.answers, survey.spec.survey.missing)
             if unknown.any():
-                texts = sorted({safe_text(t, 30) for t in series.to_numpy()[unknown]})[:3]
+                values, counts = distinct_counts(series.to_numpy()[unknown])
+                listed = ", ".join(
+                    f"'{safe_text(v, 30)}' ({c})" for v, c in zip(values, counts, strict=True)
+                )
+                lines = " ".join(f"{toml_key(v)} = <1-5>" for v in values)
                 problems.append(
                     _problem(
                         survey,
                         "unknown-kano-answer",
                         "kano",
                         f"{plural(int(unknown.sum()), 'answer is', 'answers are')} not "
-                        "Kano answers csi knows ("
-                        + ", ".join(f"'{t}'" for t in texts)
-                        + "). Map them to 1–5 in the spec's [kano.answers] table, or correct them.",
+                        f"Kano answers csi knows: {listed}. Map each to 1 like, 2 must-be, "
+                        f"3 neutral, 4 live-with or 5 dislike: [kano.answers] {lines} — or "
+                        "correct them.",
                         column=column,
                         mask=unknown,
                     )

@@ -286,7 +286,6 @@ def _segments(survey: Survey, roles: Roles) -> list[str]:
     return segments
 
 
-
 def draft_from_wording(survey: Survey, roles: Roles, segments: Sequence[str]) -> str:
     """The commented TOML draft built from :func:`guess_roles` (see the module docstring)."""
     platform = survey.export.platform
@@ -370,7 +369,7 @@ def _several_data_sheets(survey: Survey) -> bool:
 
     try:
         book = CalamineWorkbook.from_path(str(survey.source.path))
-        heights = [book.get_sheet_by_name(n).total_height for n in book.sheet_names]
+        heights = [book.get_sheet_by_name(n).height for n in book.sheet_names]
     except Exception:  # an unreadable workbook was read already; be safe: pin it
         return True
     return sum(1 for h in heights if h > 1) > 1

@@ -68,6 +68,7 @@ def test_unknown_labels_are_listed_all_with_the_toml_line():
     advice = unknown_labels_advice(["凑合", "还行吧"], [3, 1])
     assert "'凑合' (3)" in advice and "'还行吧' (1)" in advice
     assert '[survey.labels] "凑合" = <score> "还行吧" = <score>' in advice
+    assert "[survey] missing" in advice
 
 
 def test_parse_numbers_reads_text_likert_columns_per_column():

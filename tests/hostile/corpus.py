@@ -387,7 +387,13 @@ def text_in_rating(folder: Path) -> Case:
     return Case(
         path,
         2,
-        words=("text.csv", "column QUAL1", "rows 4, 9", "'见备注'", '[survey] missing = ["..."]'),
+        words=(
+            "text.csv",
+            "column QUAL1",
+            "rows 4, 9",
+            "'见备注' (2)",
+            '[survey] missing = ["见备注"]',
+        ),
         codes=("text-in-rating",),
     )
 
