@@ -126,3 +126,21 @@ def test_trailing_blank_header_cells_keep_their_columns_and_empty_ones_go(tmp_pa
     path = write_csv(tmp_path / "u.csv", ["a", "b", ""], [[1, 2, None], [4, 5, None]])
     frame, _ = read_table(path)
     assert list(frame.columns) == ["a", "b"]
+
+
+def test_tencent_csv_with_a_trailing_comma_on_every_line(tmp_path):
+    """腾讯问卷's sample export ends each line with a comma: one empty field more than named."""
+    from csi_cli.survey import load
+
+    path = tmp_path / "tencent.csv"
+    path.write_text(
+        '"编号","开始答题时间","结束答题时间","答题时长","地理位置省","1.总体而言，您满意吗",\n'
+        '"1","2026-10-01 10:00:00","2026-10-01 10:01:00","60","江苏","满意",\n'
+        '"2","2026-10-01 10:02:00","2026-10-01 10:03:00","60","江苏","一般",\n',
+        encoding="utf-8",
+    )
+    survey = load(path)
+    assert survey.export.platform == "腾讯问卷"
+    assert list(survey.frame.columns) == ["编号", "开始答题时间", "结束答题时间", "答题时长",
+                                          "1.总体而言，您满意吗"]  # fmt: skip
+    assert survey.numeric("1.总体而言，您满意吗").tolist() == [4, 3]
