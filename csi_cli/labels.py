@@ -315,6 +315,30 @@ def unknown_labels_advice(values: Sequence[object], counts: Sequence[int]) -> st
     )
 
 
+#: Codes that mean "no answer" when they lie beyond a rating scale.
+MISSING_CODE_CANDIDATES = (-9.0, -3.0, -2.0, -1.0, 97.0, 98.0, 99.0, 999.0, 9999.0)
+
+
+def missing_codes_beyond(values: np.ndarray) -> tuple[list[float], tuple[float, float] | None]:
+    """``(codes, scale)``: the usual "no answer" codes among ``values`` (99, 98, 999, −1, −2,
+    −3…) that lie beyond the usual scale the other values fit (None when none fits)."""
+    from csi_cli.survey import infer_scale
+
+    finite = values[np.isfinite(values)]
+    present = [c for c in MISSING_CODE_CANDIDATES if np.any(finite == c)]
+    rest = finite[~np.isin(finite, present)]
+    scale = infer_scale(rest) if rest.size else None
+    if scale is None:
+        return [], None
+    return [c for c in present if c < scale[0] or c > scale[1]], scale
+
+
+def missing_line(codes: Sequence[float], declared: Sequence[str] = ()) -> str:
+    """The exact spec line declaring ``codes`` missing, keeping the codes declared already."""
+    listed = list(declared) + [f"{c:g}" for c in codes if f"{c:g}" not in declared]
+    return "[survey] missing = [" + ", ".join(toml_key(c) for c in listed) + "]"
+
+
 def distinct_counts(values: Sequence[object]) -> tuple[list[object], list[int]]:
     """The distinct values, most frequent first (ties in first-seen order), and their counts:
     how a message lists every unknown answer of a column."""

@@ -14,7 +14,13 @@ import numpy as np
 import pandas as pd
 
 from csi_cli.errors import safe_text
-from csi_cli.labels import distinct_counts, toml_key, unknown_labels_advice
+from csi_cli.labels import (
+    distinct_counts,
+    missing_codes_beyond,
+    missing_line,
+    toml_key,
+    unknown_labels_advice,
+)
 from csi_cli.results import plain
 from csi_cli.survey import Survey
 
@@ -287,8 +293,10 @@ def _ratings(survey: Survey) -> list[Problem]:
                         analysis,
                         f"{plural(int(outside.sum()), 'value lies', 'values lie')} outside the "
                         f"{scale[0]:g}–{scale[1]:g} "
-                        f"scale (e.g. {values[outside][0]:g}). Correct them, declare them as "
-                        "missing codes, or set the scale in the spec.",
+                        f"scale (e.g. {values[outside][0]:g}). Correct them, set the scale "
+                        "in the spec, or declare them as missing codes: "
+                        + missing_line(np.unique(values[outside]), survey.spec.survey.missing)
+                        + ".",
                         column=column,
                         mask=outside,
                     )
@@ -315,13 +323,27 @@ def _csi(survey: Survey) -> list[Problem]:
                 "unknown-scale",
                 "index",
                 f"the CSI ratings run from {span}, which fits no usual scale (1–5, 1–7, 1–10, "
-                "0–10). Declare it, e.g. [survey] scale = [1, 10], and list codes such as 99 in "
-                "[survey] missing.",
+                f"0–10). {_scale_advice(survey, finite)}",
             )
         )
     for construct, columns in layout.csi_blocks.items():
         problems += _block_problems(survey, construct, columns)
     return problems
+
+
+def _scale_advice(survey: Survey, finite: np.ndarray) -> str:
+    """The exact lines to add: the missing codes beyond the scale, or the scale itself."""
+    codes, scale = missing_codes_beyond(finite)
+    if codes:
+        return (
+            f"If {', '.join(f'{c:g}' for c in codes)} {'means' if len(codes) == 1 else 'mean'} "
+            f"no answer (the other answers fit {scale[0]:g}–{scale[1]:g}), add "
+            + missing_line(codes, survey.spec.survey.missing)
+            + "; else declare the scale, e.g. [survey] scale = [1, 10]."
+        )
+    return (
+        "Declare it, e.g. [survey] scale = [1, 10], and list codes such as 99 in [survey] missing."
+    )
 
 
 def _block_problems(survey: Survey, construct: str, columns: Sequence[str]) -> list[Problem]:

@@ -31,12 +31,9 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from csi_cli.labels import toml_key
+from csi_cli.labels import missing_codes_beyond, toml_key
 from csi_cli.platforms import _NUMBERED, matrix_questions
-from csi_cli.survey import Survey, infer_scale
-
-#: Codes that mean "no answer" when they lie beyond a rating scale.
-MISSING_CODE_CANDIDATES = (-9.0, -3.0, -2.0, -1.0, 97.0, 98.0, 99.0, 999.0, 9999.0)
+from csi_cli.survey import Survey
 
 # (construct, pattern, reason); tried in order, the first match wins.
 _CSI_RULES: tuple[tuple[str, str, str], ...] = (
@@ -166,14 +163,10 @@ def _rating(survey: Survey, column: str) -> tuple[tuple[float, float], list[str]
     finite = values[np.isfinite(values)]
     if finite.size == 0 or bad.sum() > 0.05 * max(finite.size, 1):
         return None
-    distinct = np.unique(finite)
-    codes = [v for v in MISSING_CODE_CANDIDATES if v in distinct]
-    kept = finite[~np.isin(finite, codes)]
-    scale = infer_scale(kept) if kept.size else None
-    if scale is None or not np.all(kept == np.round(kept)):
+    codes, scale = missing_codes_beyond(finite)
+    if scale is None or not np.all(finite == np.round(finite)):
         return None
-    beyond = [c for c in codes if c < scale[0] or c > scale[1]]
-    return scale, [f"{c:g}" for c in beyond]
+    return scale, [f"{c:g}" for c in codes]
 
 
 def _assign(roles: Roles, column: str, question: str, scale: tuple[float, float]) -> None:

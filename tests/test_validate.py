@@ -247,3 +247,14 @@ def test_all_problems_at_once_and_blocking(tmp_path):
 @pytest.mark.parametrize("code", sorted(CODES))
 def test_codes_are_documented(code):
     assert CODES[code]
+
+
+def test_scale_messages_show_the_exact_line_to_add(tmp_path):
+    header, rows = _table()
+    rows[3][_col(header, "SAT2")] = 99
+    rows[5][_col(header, "SAT1")] = -1
+    problems = validate(load(write_csv(tmp_path / "s.csv", header, rows)))
+    _check(problems, "unknown-scale", column=None, rows=[], says=['["-1", "99"]', "fit 1–10"])
+    spec = parse_spec({"survey": {"scale": [1, 10], "missing": ["N/A"]}})
+    problems = validate(load(write_csv(tmp_path / "s.csv", header, rows), spec=spec))
+    _check(problems, "out-of-scale", column="SAT2", rows=[5], says=['missing = ["N/A", "99"]'])
