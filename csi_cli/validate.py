@@ -18,7 +18,6 @@ from csi_cli.labels import (
     distinct_counts,
     missing_codes_beyond,
     missing_line,
-    toml_key,
     unknown_labels_advice,
 )
 from csi_cli.results import plain
@@ -27,7 +26,8 @@ from csi_cli.survey import Survey
 ERROR = "error"
 WARNING = "warning"
 
-#: Codes and what they mean (docs/validation.md lists them with examples).
+#: Codes of the problems of the file and its rating columns; each analysis adds its own
+#: (``Analysis.codes``); :func:`all_codes` has them all.
 CODES = {
     "no-respondents": "the file has a header but no respondent rows",
     "duplicate-column": "two or more columns have the same name",
@@ -35,14 +35,7 @@ CODES = {
     "missing-column": "the spec names a column the file does not have",
     "text-in-rating": "a rating column holds text that is not a number or a declared missing code",
     "out-of-scale": "a rating lies outside its scale",
-    "unknown-scale": "the rating scale cannot be inferred and the spec does not declare it",
-    "no-variance": "every respondent gave the same answer to a CSI item",
-    "empty-block": "every answer of a CSI block is missing",
-    "csi-model": "the CSI blocks do not form a model csi knows",
-    "unknown-kano-answer": "a Kano answer is not one of the recognised wordings",
 }
-
-NPS_SCALE = (0.0, 10.0)
 
 
 @dataclass(frozen=True)
@@ -74,13 +67,23 @@ class Problem:
 
 
 def validate(survey: Survey) -> list[Problem]:
-    """Check the survey against its spec and the conventions; return every problem found."""
-    return [
-        *_general(survey),
-        *_ratings(survey),
-        *_csi(survey),
-        *_kano(survey),
-    ]
+    """Check the survey against its spec and the conventions; return every problem found:
+    the file's, every rating column's, then each registered analysis' own
+    (:meth:`csi_cli.analysis.Analysis.check`)."""
+    from csi_cli.analyses import registered
+
+    own = [p for analysis in registered() for p in analysis.check(survey)]
+    return [*_general(survey), *_ratings(survey), *own]
+
+
+def all_codes() -> dict[str, str]:
+    """Every problem code and what it means: the general ones and each analysis' own."""
+    from csi_cli.analyses import registered
+
+    codes = dict(CODES)
+    for analysis in registered():
+        codes |= analysis.codes
+    return codes
 
 
 #: Problems that mean "this analysis does not apply", not "the data are wrong": they stop the
@@ -101,7 +104,7 @@ def plural(count: int, singular: str, plural_form: str) -> str:
     return f"{count} {singular if count == 1 else plural_form}"
 
 
-def _problem(
+def problem(
     survey: Survey,
     code: str,
     analysis: str,
@@ -111,6 +114,8 @@ def _problem(
     mask: np.ndarray | None = None,
     severity: str = ERROR,
 ) -> Problem:
+    """A problem of ``survey`` whose message starts with where it is (file, sheet, column and
+    the rows of ``mask``)."""
     rows = survey.file_rows(mask) if mask is not None else []
     where = survey.source.where(column, rows)
     return Problem(
@@ -128,7 +133,7 @@ def _general(survey: Survey) -> list[Problem]:
     problems = []
     if survey.n == 0:
         problems.append(
-            _problem(
+            problem(
                 survey,
                 "no-respondents",
                 "general",
@@ -137,7 +142,7 @@ def _general(survey: Survey) -> list[Problem]:
         )
     for name, copies in survey.source.duplicate_columns:
         problems.append(
-            _problem(
+            problem(
                 survey,
                 "duplicate-column",
                 "general",
@@ -148,7 +153,7 @@ def _general(survey: Survey) -> list[Problem]:
         )
     for missing in survey.layout.missing:
         problems.append(
-            _problem(
+            problem(
                 survey,
                 "missing-column",
                 "general",
@@ -161,7 +166,7 @@ def _general(survey: Survey) -> list[Problem]:
         duplicated = duplicated_ids(survey.frame[survey.layout.id])
         if duplicated.any():
             problems.append(
-                _problem(
+                problem(
                     survey,
                     "duplicate-id",
                     "general",
@@ -245,23 +250,15 @@ def _chunk_hashes(chunk) -> np.ndarray:
 
 
 def _rating_scales(survey: Survey) -> list[tuple[str, str, tuple[float, float] | None]]:
-    """(analysis, column, scale) for every numeric column that has a known scale."""
-    layout = survey.layout
-    checks = [("index", c, layout.csi_scale) for c in layout.csi_columns]
-    for item in layout.gap:
-        checks += [
-            ("gap", c, layout.gap_scale)
-            for c in (item.expectation, item.perception, item.minimum, item.desired)
-            if c is not None
-        ]
-        if item.importance:
-            checks.append(("gap", item.importance, None))
-    checks += [("kano", c, None) for p in layout.kano for c in (p.importance, p.performance) if c]
-    if layout.nps:
-        checks.append(("nps", layout.nps, NPS_SCALE))
-    if layout.overall:
-        checks.append(("general", layout.overall, None))
-    return checks
+    """(analysis, column, scale) for every rating column of every registered analysis; the
+    overview's (the overall rating) concern every analysis ("general")."""
+    from csi_cli.analyses import registered
+
+    return [
+        ("general" if analysis.name == "overview" else analysis.name, column, scale)
+        for analysis in registered()
+        for column, scale in analysis.rating_columns(survey).items()
+    ]
 
 
 def _ratings(survey: Survey) -> list[Problem]:
@@ -271,7 +268,7 @@ def _ratings(survey: Survey) -> list[Problem]:
         if bad.any():
             values, counts = distinct_counts(survey.frame[column].to_numpy()[bad])
             problems.append(
-                _problem(
+                problem(
                     survey,
                     "text-in-rating",
                     analysis,
@@ -287,7 +284,7 @@ def _ratings(survey: Survey) -> list[Problem]:
             outside = np.isfinite(values) & ((values < scale[0]) | (values > scale[1]))
             if outside.any():
                 problems.append(
-                    _problem(
+                    problem(
                         survey,
                         "out-of-scale",
                         analysis,
@@ -304,35 +301,9 @@ def _ratings(survey: Survey) -> list[Problem]:
     return problems
 
 
-def _csi(survey: Survey) -> list[Problem]:
-    layout = survey.layout
-    if not layout.csi_blocks:
-        return []
-    problems = []
-    if layout.csi_problem:
-        problems.append(
-            _problem(survey, "csi-model", "index", f"{layout.csi_problem}.", severity=ERROR)
-        )
-    if layout.csi_scale is None and survey.n:  # no rows: no-respondents says it all
-        values = survey.ratings(layout.csi_columns)
-        finite = values[np.isfinite(values)]
-        span = f"{finite.min():g} to {finite.max():g}" if finite.size else "nothing"
-        problems.append(
-            _problem(
-                survey,
-                "unknown-scale",
-                "index",
-                f"the CSI ratings run from {span}, which fits no usual scale (1–5, 1–7, 1–10, "
-                f"0–10). {_scale_advice(survey, finite)}",
-            )
-        )
-    for construct, columns in layout.csi_blocks.items():
-        problems += _block_problems(survey, construct, columns)
-    return problems
-
-
-def _scale_advice(survey: Survey, finite: np.ndarray) -> str:
-    """The exact lines to add: the missing codes beyond the scale, or the scale itself."""
+def scale_advice(survey: Survey, finite: np.ndarray) -> str:
+    """The exact line to add when ratings fit no usual scale: the usual no-answer codes beyond
+    the scale the other answers fit (99, −1…), or else the scale itself."""
     codes, scale = missing_codes_beyond(finite)
     if codes:
         return (
@@ -344,65 +315,3 @@ def _scale_advice(survey: Survey, finite: np.ndarray) -> str:
     return (
         "Declare it, e.g. [survey] scale = [1, 10], and list codes such as 99 in [survey] missing."
     )
-
-
-def _block_problems(survey: Survey, construct: str, columns: Sequence[str]) -> list[Problem]:
-    if not columns or survey.n == 0:
-        return []
-    ranges = np.array([survey.bounds(c) for c in columns])  # [min, max] per item
-    if np.isnan(ranges).all():
-        return [
-            _problem(
-                survey,
-                "empty-block",
-                "index",
-                f"every answer of block {construct} ({', '.join(columns)}) is missing. Check the "
-                "columns named for it, or remove the block from the spec.",
-            )
-        ]
-    problems = []
-    for (low, high), column in zip(ranges, columns, strict=True):
-        if low == high:
-            problems.append(
-                _problem(
-                    survey,
-                    "no-variance",
-                    "index",
-                    f"every respondent answered {low:g}; an item with no variance "
-                    f"cannot be used in block {construct}. Remove it from the block in the spec.",
-                    column=column,
-                )
-            )
-    return problems
-
-
-def _kano(survey: Survey) -> list[Problem]:
-    if not survey.layout.kano:
-        return []
-    from csi_cli.methods.kano_answers import parse_answers
-
-    problems = []
-    for pair in survey.layout.kano:
-        for column in (pair.functional, pair.dysfunctional):
-            series = survey.frame[column]
-            _, unknown = parse_answers(series, survey.spec.kano.answers, survey.spec.survey.missing)
-            if unknown.any():
-                values, counts = distinct_counts(series.to_numpy()[unknown])
-                listed = ", ".join(
-                    f"'{safe_text(v, 30)}' ({c})" for v, c in zip(values, counts, strict=True)
-                )
-                lines = " ".join(f"{toml_key(v)} = <1-5>" for v in values)
-                problems.append(
-                    _problem(
-                        survey,
-                        "unknown-kano-answer",
-                        "kano",
-                        f"{plural(int(unknown.sum()), 'answer is', 'answers are')} not "
-                        f"Kano answers csi knows: {listed}. Map each to 1 like, 2 must-be, "
-                        f"3 neutral, 4 live-with or 5 dislike: [kano.answers] {lines} — or "
-                        "correct them.",
-                        column=column,
-                        mask=unknown,
-                    )
-                )
-    return problems
