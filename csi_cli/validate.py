@@ -92,11 +92,23 @@ NOT_APPLICABLE = {"csi-model"}
 
 
 def blocking(problems: Iterable[Problem], analyses: Sequence[str] | None) -> list[Problem]:
-    """The errors that stop a run of ``analyses`` (None: every analysis the file supports)."""
+    """The errors that stop a run of ``analyses``. With None (``csi analyze``: every analysis
+    the file supports) only the file's general errors stop it; an analysis' own errors skip
+    that analysis alone (:func:`skipped`)."""
     if analyses is None:
-        return [p for p in problems if p.severity == ERROR and p.code not in NOT_APPLICABLE]
+        return [p for p in problems if p.severity == ERROR and p.analysis == "general"]
     wanted = {"general", *analyses}
     return [p for p in problems if p.severity == ERROR and p.analysis in wanted]
+
+
+def skipped(problems: Iterable[Problem]) -> dict[str, list[Problem]]:
+    """The analyses ``csi analyze`` skips, each with the errors of its own columns (problems
+    that only mean "this analysis does not apply" skip nothing)."""
+    found: dict[str, list[Problem]] = {}
+    for p in problems:
+        if p.severity == ERROR and p.analysis != "general" and p.code not in NOT_APPLICABLE:
+            found.setdefault(p.analysis, []).append(p)
+    return found
 
 
 def plural(count: int, singular: str, plural_form: str) -> str:

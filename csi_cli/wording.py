@@ -307,12 +307,26 @@ def draft_from_wording(survey: Survey, roles: Roles, segments: Sequence[str]) ->
     return "\n".join(lines) + "\n"
 
 
+def suggested_missing(survey: Survey) -> tuple[list[str], tuple[float, float] | None]:
+    """For a draft from the conventions: the usual no-answer codes (99, −1…) seen beyond the
+    scale of the rating columns, and the CSI scale once they are left out."""
+    declared = set(survey.spec.survey.missing)
+    codes: list[str] = []
+    for column in survey.layout.rating_columns:
+        found, _ = missing_codes_beyond(survey.numeric(column))
+        codes += [f"{c:g}" for c in found if f"{c:g}" not in declared | set(codes)]
+    scale = survey.layout.csi_scale
+    if scale is None and survey.layout.csi_columns:
+        _, scale = missing_codes_beyond(survey.ratings(survey.layout.csi_columns).ravel())
+    return codes, scale
+
+
 def _survey_lines(survey: Survey, roles: Roles, segments: Sequence[str]) -> list[str]:
     layout = survey.layout
     lines = []
     if survey.source.header_row != 1:
         lines.append(f"header_row = {survey.source.header_row}")
-    if survey.source.sheet is not None and _several_data_sheets(survey):
+    if survey.source.sheet is not None and several_data_sheets(survey):
         lines.append(f"sheet = {toml_key(survey.source.sheet)}  # the workbook has several sheets")
     for key, why in (("date", "submit time"), ("id", "response id")):
         column = getattr(layout, key)
@@ -355,7 +369,7 @@ def _comment(guess: Guess) -> str:
     return f"{guess.reason}: {shown}" if question != guess.column else guess.reason
 
 
-def _several_data_sheets(survey: Survey) -> bool:
+def several_data_sheets(survey: Survey) -> bool:
     """Whether the workbook has more than one sheet holding data (only then is the sheet
     pinned: next month's CSV export of the same survey must run with the same spec)."""
     from python_calamine import CalamineWorkbook

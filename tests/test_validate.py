@@ -10,7 +10,7 @@ import pytest
 
 from csi_cli.spec import parse_spec
 from csi_cli.survey import load
-from csi_cli.validate import ERROR, all_codes, blocking, validate
+from csi_cli.validate import ERROR, all_codes, blocking, skipped, validate
 from tests.helpers import ecsi_columns, ecsi_rows, write_csv, write_xlsx
 
 ITEMS = ecsi_columns(2)
@@ -239,7 +239,13 @@ def test_all_problems_at_once_and_blocking(tmp_path):
         ("unknown-kano-answer", "kano"),
     }
     assert {p.analysis for p in blocking(problems, ["kano"])} == {"general", "kano"}
-    assert len(blocking(problems, None)) == 4
+    # csi analyze: only the file's general errors stop it; the others skip their analysis.
+    assert [p.code for p in blocking(problems, None)] == ["duplicate-id"]
+    assert {k: [p.code for p in v] for k, v in skipped(problems).items()} == {
+        "index": ["text-in-rating"],
+        "nps": ["out-of-scale"],
+        "kano": ["unknown-kano-answer"],
+    }
     document = json.loads(json.dumps([p.to_dict() for p in problems], ensure_ascii=False))
     assert document[0]["code"] == "duplicate-id" and document[0]["rows"] == [2, 3]
 
