@@ -27,6 +27,7 @@ from csi_cli.errors import (
     safe_text,
 )
 from csi_cli.options import DEFAULT_BOOTSTRAP, DEFAULT_SEED, Crosshair, RunOptions
+from csi_cli.questions import annotate
 from csi_cli.reading import DEFAULT_MAX_CELLS
 from csi_cli.results import Document, Result
 from csi_cli.spec import Spec, load_spec, with_overrides
@@ -425,6 +426,7 @@ def execute(
         report_skipped(survey, left_out)  # first: the errors, then the warnings
     warn(problems)
     primary = analyses[0] if analyses else None
+    results = annotate(results, survey.export.questions)  # Qualtrics codes with their questions
     document = build_document(survey, results, problems, options, title, primary)
     emit(document, chosen_format, shared.output)
     if left_out:

@@ -16,7 +16,6 @@ from typer.testing import CliRunner
 
 from csi_cli.cli import app
 from csi_cli.survey import load
-from csi_cli.wording import wording_draft
 from tests.exports.make_exports import EXPORTS, KANO_TRUTH, N, make_truth, write_all
 
 runner = CliRunner()
@@ -90,10 +89,10 @@ def test_a_hand_written_spec_gives_the_convention_numbers(files, convention, nam
 @pytest.mark.parametrize("name", list(EXPORTS))
 def test_the_unedited_draft_gives_the_convention_numbers(files, convention, name, tmp_path):
     """All eight exports (six platforms) run with the draft as `csi init` writes it."""
-    draft = wording_draft(load(files[name]))
-    assert draft is not None
     spec = tmp_path / "csi.toml"
-    spec.write_text(draft, encoding="utf-8")
+    drafted = runner.invoke(app, ["init", str(files[name]), "-o", str(spec)])
+    assert drafted.exit_code == 0, drafted.stderr
+    assert "from the question wording" in spec.read_text(encoding="utf-8")
     code, document, stderr = analyze(files[name], "--spec", str(spec))
     assert code == 0, stderr
     for analysis in ANALYSES:
@@ -144,3 +143,10 @@ def test_submit_time_is_the_date_and_the_serial_the_id(files):
     assert (survey.layout.date, survey.layout.id) == ("提交答卷时间", "序号")
     assert load(files["google_forms.csv"]).layout.date == "Timestamp"
     assert load(files["msforms.xlsx"]).layout.id == "ID"
+
+
+@pytest.mark.parametrize("name", list(EXPORTS))
+def test_without_a_spec_analyze_never_exits_0_having_analysed_nothing(files, name):
+    code, document, stderr = analyze(files[name])
+    assert code == 2 and document is None
+    assert "no analysis applies" in stderr and "csi init" in stderr
