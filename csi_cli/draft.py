@@ -9,11 +9,16 @@ from csi_cli.analyses import registered
 from csi_cli.analyses.overview import segment_columns
 from csi_cli.spec import render_toml
 from csi_cli.survey import Survey
+from csi_cli.wording import several_data_sheets, suggested_missing, wording_draft
 
 
 def draft_spec(survey: Survey) -> str:
     """The TOML spec describing how csi reads ``survey`` now: ``[survey]``, then the section
     of every registered analysis that has something to write (:meth:`Analysis.draft`)."""
+    if not any(a.supports(survey) for a in registered() if a.name != "overview"):
+        worded = wording_draft(survey)  # a platform export named by its questions
+        if worded is not None:
+            return worded
     document: dict[str, Any] = {"survey": _survey_section(survey)}
     for analysis in registered():
         section = analysis.draft(survey) if analysis.section else None
@@ -28,8 +33,8 @@ def draft_spec(survey: Survey) -> str:
 def _survey_section(survey: Survey) -> dict[str, Any]:
     layout = survey.layout
     section: dict[str, Any] = {}
-    if survey.source.sheet is not None:
-        section["sheet"] = survey.source.sheet
+    if survey.source.sheet is not None and several_data_sheets(survey):
+        section["sheet"] = survey.source.sheet  # else next month's CSV runs with it too
     if survey.source.header_row != 1:
         section["header_row"] = survey.source.header_row
     for key in ("id", "date", "nps", "overall"):
@@ -38,7 +43,8 @@ def _survey_section(survey: Survey) -> dict[str, Any]:
     segments = segment_columns(survey)
     if segments:
         section["segments"] = segments
-    section["missing"] = list(survey.spec.survey.missing)
-    if layout.csi_scale:
-        section["scale"] = list(layout.csi_scale)
+    codes, scale = suggested_missing(survey)  # 99, −1… seen beyond the scale
+    section["missing"] = [*survey.spec.survey.missing, *codes]
+    if scale:
+        section["scale"] = list(scale)
     return section

@@ -7,7 +7,6 @@ recorded in ``Layout.missing`` for validation to report, never silently dropped.
 
 from __future__ import annotations
 
-import fnmatch
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -144,8 +143,16 @@ class Layout:
         return tuple(dict.fromkeys(columns))
 
 
-def resolve_layout(columns: Sequence[str], spec: Spec, read_scale: ScaleReader) -> Layout:
+def resolve_layout(
+    columns: Sequence[str],
+    spec: Spec,
+    read_scale: ScaleReader,
+    questions: Mapping[str, str] | None = None,
+) -> Layout:
     """Find every analysis's columns by the spec, falling back on the naming conventions.
+
+    Spec globs (``*``, ``?``) and ``{attr}``/``{item}`` patterns match a column's name or,
+    where the file states it apart from the name (Qualtrics), its question text.
 
     Parameters
     ----------
@@ -155,12 +162,16 @@ def resolve_layout(columns: Sequence[str], spec: Spec, read_scale: ScaleReader) 
         The survey spec (``Spec()`` for conventions only).
     read_scale : callable
         Given columns, returns the rating scale inferred from their values (or None).
+    questions : mapping of str to str, optional
+        Column → question text, where the file states it apart from the name.
     """
-    present = list(columns)
+    present = _Columns(columns, questions or {})
     missing: list[MissingColumn] = []
     blocks = _csi_blocks(present, spec, missing)
     model, paths, problem = _csi_model(blocks, spec)
     gap = _gap_items(present, spec)
+    kano = _kano_pairs(present, spec)
+    _unmatched_patterns(spec, bool(kano), bool(gap), missing)
     csi_scale = spec.survey.scale or (read_scale(_flatten(blocks)) if blocks else None)
     gap_cols = [c for item in gap for c in (item.expectation, item.perception)]
     return Layout(
@@ -168,7 +179,7 @@ def resolve_layout(columns: Sequence[str], spec: Spec, read_scale: ScaleReader) 
         csi_model=model,
         csi_paths=MappingProxyType(paths),
         csi_scale=csi_scale,
-        kano=_kano_pairs(present, spec),
+        kano=kano,
         gap=gap,
         gap_dimensions=MappingProxyType(_gap_dimensions(gap, spec, missing)),
         gap_scale=spec.gap.scale or (read_scale(gap_cols) if gap else None),
@@ -199,6 +210,11 @@ def _existing(present: list[str], names: Sequence[str], where: str, missing: lis
 def _named(
     present: list[str], chosen: str | None, conventional: Sequence[str], where: str, missing: list
 ) -> str | None:
+    if chosen is not None and _is_glob(chosen) and chosen not in present:
+        matched = present.glob(chosen)
+        if not matched:
+            missing.append(MissingColumn(chosen, where))
+        return matched[0] if matched else None
     if chosen is not None:
         return chosen if _existing(present, [chosen], where, missing) else None
     lowered = {c.strip().lower(): c for c in reversed(present)}
@@ -227,11 +243,20 @@ def _block_columns(
     present: list[str], construct: str, member: tuple[str, ...] | str, missing: list
 ) -> list[str]:
     if isinstance(member, str):
-        matched = [c for c in present if fnmatch.fnmatchcase(c.lower(), member.lower())]
+        matched = present.glob(member)
         if not matched:
             missing.append(MissingColumn(member, f"[csi.blocks] {construct}"))
         return matched
-    return _existing(present, member, f"[csi.blocks] {construct}", missing)
+    found: list[str] = []
+    for name in member:  # a list may mix column names and globs
+        if _is_glob(name) and name not in present:
+            matched = present.glob(name)
+            if not matched:
+                missing.append(MissingColumn(name, f"[csi.blocks] {construct}"))
+            found += [c for c in matched if c not in found]
+        else:
+            found += _existing(present, [name], f"[csi.blocks] {construct}", missing)
+    return found
 
 
 def _csi_model(
@@ -280,21 +305,69 @@ def _model_from_blocks(have: set[str]) -> str | None:
 
 def _pattern_regex(pattern: str, key: str) -> re.Pattern[str]:
     head, _, tail = pattern.partition("{" + key + "}")
-    return re.compile(f"^{re.escape(head)}(?P<key>.+?){re.escape(tail)}$", re.IGNORECASE)
+    return re.compile(f"^{_wild(head)}(?P<key>.+?){_wild(tail)}$", re.IGNORECASE | re.DOTALL)
 
 
-def _match_keys(present: list[str], pattern: str, key: str) -> dict[str, str]:
-    """Map each key (attribute or item) to the column that matches ``pattern``."""
+def _wild(text: str) -> str:
+    """Regex of literal text in which ``*`` is any run of characters and ``?`` one."""
+    return ".*?".join(".".join(re.escape(p) for p in part.split("?")) for part in text.split("*"))
+
+
+def _is_glob(text: str) -> bool:
+    return "*" in text or "?" in text
+
+
+def _match_keys(present: _Columns, pattern: str, key: str) -> dict[str, str]:
+    """Map each key (attribute or item) to the column that matches ``pattern`` (by its name
+    or its question text)."""
     regex = _pattern_regex(pattern, key)
     found: dict[str, str] = {}
     for column in present:
-        match = regex.match(column.strip())
-        if match:
-            found.setdefault(match.group("key"), column)
+        for text in present.texts(column):
+            match = regex.match(text.strip())
+            if match:
+                found.setdefault(match.group("key").strip(), column)
+                break
     return found
 
 
-def _kano_pairs(present: list[str], spec: Spec) -> tuple[KanoPair, ...]:
+def _unmatched_patterns(spec: Spec, kano: bool, gap: bool, missing: list) -> None:
+    """A spec's own Kano or gap patterns that pair no columns are errors, never ignored."""
+    defaults = type(spec)()
+    for section, found, keys in (
+        ("kano", kano, ("functional", "dysfunctional")),
+        ("gap", gap, ("expectation", "perception")),
+    ):
+        given = [
+            k
+            for k in keys
+            if getattr(getattr(spec, section), k) != getattr(getattr(defaults, section), k)
+        ]
+        if given and not found:
+            patterns = " / ".join(repr(getattr(getattr(spec, section), k)) for k in keys)
+            missing.append(MissingColumn(f"a pair of columns matching {patterns}", f"[{section}]"))
+
+
+class _Columns(list):
+    """The file's column names, with the question text of each where the file gives one."""
+
+    def __init__(self, columns: Sequence[str], questions: Mapping[str, str]) -> None:
+        super().__init__(columns)
+        self.questions = questions
+
+    def texts(self, column: str) -> tuple[str, ...]:
+        """The column's name, then its question text if it has one."""
+        question = self.questions.get(column)
+        return (column, question) if question else (column,)
+
+    def glob(self, pattern: str) -> list[str]:
+        """Columns whose name or question text matches a glob (any case; ``*`` any run of
+        characters, ``?`` one; brackets are literal, as in Google Forms grid headers)."""
+        regex = re.compile(f"^{_wild(pattern)}$", re.IGNORECASE | re.DOTALL)
+        return [c for c in self if any(regex.match(t.strip()) for t in self.texts(c))]
+
+
+def _kano_pairs(present: _Columns, spec: Spec) -> tuple[KanoPair, ...]:
     k = spec.kano
     functional = _match_keys(present, k.functional, "attr")
     dysfunctional = _match_keys(present, k.dysfunctional, "attr")
@@ -313,7 +386,7 @@ def _kano_pairs(present: list[str], spec: Spec) -> tuple[KanoPair, ...]:
     )
 
 
-def _gap_items(present: list[str], spec: Spec) -> tuple[GapItem, ...]:
+def _gap_items(present: _Columns, spec: Spec) -> tuple[GapItem, ...]:
     g = spec.gap
     expectation = _match_keys(present, g.expectation, "item")
     perception = _match_keys(present, g.perception, "item")
@@ -331,7 +404,20 @@ def _gap_items(present: list[str], spec: Spec) -> tuple[GapItem, ...]:
         for item in expectation
         if item in perception
     ]
-    return tuple(sorted(items, key=lambda i: _natural_key(i.item)))
+    return tuple(sorted(items, key=_questionnaire_order(items)))
+
+
+def _questionnaire_order(items: Sequence[GapItem]):
+    """Sort key: numbered items (Q2 before Q10) in natural order, then the others in the
+    file's order, which is the questionnaire's."""
+    position = {item.item: k for k, item in enumerate(items)}
+
+    def key(item: GapItem) -> tuple:
+        if re.search(r"\d", item.item):
+            return (0, _natural_key(item.item))
+        return (1, position[item.item])
+
+    return key
 
 
 def _natural_key(text: str) -> tuple:

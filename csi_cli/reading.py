@@ -369,6 +369,18 @@ def _check_zip(path: Path) -> None:
         )
 
 
+def _drop_empty_trailing_columns(frame: pd.DataFrame) -> pd.DataFrame:
+    """The frame without the columns at its end that have neither a name nor a value."""
+    keep = frame.shape[1]
+    while (
+        keep
+        and frame.columns[keep - 1] == f"column_{keep}"
+        and frame.iloc[:, keep - 1].isna().all()
+    ):
+        keep -= 1
+    return frame if keep == frame.shape[1] else frame.iloc[:, :keep]
+
+
 def _drop_blank_rows(frame: pd.DataFrame) -> pd.DataFrame:
     """The frame without rows that are blank in every column (the index keeps the file rows).
 
@@ -415,7 +427,7 @@ def _frame_from_rows(
     if header_index + 1 + length != count:
         raise _UnexpectedRows
     frame.index = pd.RangeIndex(header_index + 2, header_index + 2 + len(frame))
-    frame = _drop_blank_rows(frame)
+    frame = _drop_blank_rows(_drop_empty_trailing_columns(frame))
     return frame, replace(source, header_row=header_index + 1, duplicate_columns=tuple(duplicates))
 
 
@@ -498,6 +510,9 @@ def _header_index(
             )
         return header_row - 1
     scan = rows[:HEADER_SCAN_ROWS]
+    platform_header = _platform_header_index(scan)
+    if platform_header is not None:
+        return platform_header
     filled = [sum(1 for c in r if _filled(c)) for r in scan]
     if not filled or max(filled) == 0:
         raise InputError(f"{source.where()} has no data. Export the survey again.")
@@ -512,6 +527,13 @@ def _header_index(
     )
 
 
+def _platform_header_index(rows: list[list[Any]]) -> int | None:
+    """The row holding a survey platform's metadata columns (see :mod:`csi_cli.platforms`)."""
+    from csi_cli.platforms import header_row_index
+
+    return header_row_index(rows)
+
+
 def _filled(cell: Any) -> bool:
     return cell is not None and not (isinstance(cell, str) and cell.strip() == "")
 
@@ -520,8 +542,8 @@ def _clean_header(raw: Sequence[Any]) -> tuple[list[str], list[tuple[str, tuple[
     """Strip names, name blank ones ``column_N`` (trailing blanks dropped), and make duplicates
     unique as ``name (2)``, reporting them."""
     names = [_header_text(c) if _filled(c) else "" for c in raw]
-    while names and names[-1] == "":
-        names.pop()
+    # Trailing blank names are kept (a SurveyMonkey matrix leaves its later header cells blank;
+    # a trailing comma adds a field to every row); empty ones are dropped after reading.
     names = [n or f"column_{i + 1}" for i, n in enumerate(names)]
     seen: dict[str, list[str]] = {}
     unique = []
@@ -632,7 +654,7 @@ def _read_delimited(
         raise ragged_rows_error(source, encoding, header_index, len(header)) from None
     frame = drop_unnamed_blank_columns(frame)
     frame.index = pd.RangeIndex(header_index + 2, header_index + 2 + len(frame))
-    frame = _drop_blank_rows(frame)
+    frame = _drop_blank_rows(_drop_empty_trailing_columns(frame))
     return frame, replace(source, header_row=header_index + 1, duplicate_columns=tuple(duplicates))
 
 

@@ -221,6 +221,16 @@ def _answers(value: Any) -> Mapping[str, int]:
     return _frozen(dict(value))
 
 
+def _labels(value: Any) -> Mapping[str, float]:
+    """``[survey.labels]``: answer text → score (see :mod:`csi_cli.labels`)."""
+    if not isinstance(value, Mapping):
+        raise TypeError('expected a table "answer text" = score')
+    for text, score in value.items():
+        if not isinstance(score, (int, float)) or isinstance(score, bool):
+            raise ValueError(f"label {text!r} must map to a number, got {score!r}")
+    return _frozen({str(k): float(v) for k, v in value.items()})
+
+
 def _dimensions(value: Any) -> str | Mapping[str, tuple[str, ...]]:
     if isinstance(value, str):
         if value.lower() != "servqual22":
@@ -245,6 +255,8 @@ class SurveySpec:
     nps: str | None = None
     overall: str | None = None
     date_format: str | None = None
+    labels: Mapping[str, float] = field(default_factory=_frozen)
+    keep_unfinished: bool = False
 
     CONVERTERS: ClassVar[Mapping[str, Converter]] = MappingProxyType(
         {
@@ -253,6 +265,8 @@ class SurveySpec:
             "header_row": positive_int,
             "scale": scale_pair,
             "date_format": date_format,
+            "labels": _labels,
+            "keep_unfinished": boolean,
         }
     )
 

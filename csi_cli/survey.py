@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -17,7 +17,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from csi_cli.labels import read_labels
 from csi_cli.layout import Layout, resolve_layout
+from csi_cli.platforms import Export, recognise
 from csi_cli.reading import DEFAULT_MAX_CELLS, Source, format_number, read_table
 from csi_cli.spec import Spec, load_spec
 
@@ -36,6 +38,7 @@ class Survey:
     spec: Spec
     layout: Layout
     source: Source
+    export: Export = field(default_factory=Export)
     _numbers: dict[str, tuple[np.ndarray, np.ndarray]] = field(
         default_factory=dict, repr=False, compare=False
     )
@@ -50,7 +53,9 @@ class Survey:
         """``(values, bad)``: the column as float64 (NaN when blank, missing or text) and a mask
         of cells holding text that is neither a number nor a declared missing code."""
         if column not in self._numbers:
-            self._numbers[column] = parse_numbers(self.frame[column], self.spec.survey.missing)
+            self._numbers[column] = parse_numbers(
+                self.frame[column], self.spec.survey.missing, self.spec.survey.labels
+            )
         return self._numbers[column]
 
     def bounds(self, column: str) -> np.ndarray:
@@ -102,10 +107,15 @@ class Survey:
 # --- numbers ---------------------------------------------------------------------------------
 
 
-def parse_numbers(values: pd.Series, missing: Sequence[str] = ()) -> tuple[np.ndarray, np.ndarray]:
+def parse_numbers(
+    values: pd.Series, missing: Sequence[str] = (), labels: Mapping[str, float] | None = None
+) -> tuple[np.ndarray, np.ndarray]:
     """Parse a column of ratings: numbers, numbers stored as text, full-width digits, and labels
-    with a leading number (``"1 - Not at all important"``) are numbers; blanks and declared
-    missing codes are NaN; anything else is NaN and flagged in the returned ``bad`` mask.
+    with a leading number (``"1 - Not at all important"``) are numbers; answer labels
+    ("非常满意", "Strongly agree", "5分", ``labels`` of the spec) are their scores on the one
+    built-in scale that fits the column (:func:`csi_cli.labels.read_labels`); blanks, declared
+    missing codes and missing labels ("不适用", "N/A") are NaN; anything else is NaN and flagged
+    in the returned ``bad`` mask.
 
     The work is done once per distinct value, so it costs one factorize over the column.
     """
@@ -125,12 +135,34 @@ def parse_numbers(values: pd.Series, missing: Sequence[str] = ()) -> tuple[np.nd
     codes, uniques = pd.factorize(values, use_na_sentinel=True)
     parsed = np.array([_parse_one(u, missing_set) for u in uniques], dtype=float).reshape(-1)
     bad_unique = np.array([_is_bad(u, missing_set) for u in uniques], dtype=bool).reshape(-1)
+    if bad_unique.any():
+        _score_labels(uniques, parsed, bad_unique, labels, value_range(parsed))
     valid = codes >= 0
     numbers = np.full(len(codes), np.nan)
     bad = np.zeros(len(codes), dtype=bool)
     numbers[valid] = parsed[codes[valid]]
     bad[valid] = bad_unique[codes[valid]]
     return numbers, bad
+
+
+def _score_labels(
+    uniques: Any,
+    parsed: np.ndarray,
+    bad: np.ndarray,
+    labels: Mapping[str, float] | None,
+    numbers: np.ndarray,
+) -> None:
+    """Read the column's text answers as labels, in place: known labels get their score and
+    stop being bad (missing labels become NaN). A built-in scale applies only when the
+    column's plain numbers (``numbers``: their [min, max]) lie within its range: "很好" in a
+    1–10 column is not 5."""
+    texts = [str(u) for u in np.asarray(uniques, dtype=object)[bad]]
+    reading = read_labels(texts, labels, within=numbers)
+    positions = np.flatnonzero(bad)
+    for position, text in zip(positions, texts, strict=True):
+        if text in reading.scores:
+            parsed[position] = reading.scores[text]
+            bad[position] = False
 
 
 def _is_number(text: str) -> bool:
@@ -267,12 +299,14 @@ def load(
     sheet = sheet or spec.survey.sheet
     header_row = header_row or spec.survey.header_row
     frame, source = read_table(path, sheet=sheet, header_row=header_row, max_cells=max_cells)
+    frame, export = recognise(frame, keep_unfinished=spec.survey.keep_unfinished)
+    spec = _platform_defaults(spec, export)
     numbers: dict[str, tuple[np.ndarray, np.ndarray]] = {}
     bounds: dict[str, np.ndarray] = {}
 
     def parsed(column: str) -> np.ndarray:
         if column not in numbers:
-            numbers[column] = parse_numbers(frame[column], spec.survey.missing)
+            numbers[column] = parse_numbers(frame[column], spec.survey.missing, spec.survey.labels)
         return numbers[column][0]
 
     def read_scale(columns: Sequence[str]) -> tuple[float, float] | None:
@@ -286,7 +320,24 @@ def load(
         ranges = [bounds[column] for column in columns]
         return infer_scale(np.concatenate(ranges)) if ranges else None
 
-    layout = resolve_layout(list(frame.columns), spec, read_scale)
+    layout = resolve_layout(list(frame.columns), spec, read_scale, export.questions)
     return Survey(
-        frame=frame, spec=spec, layout=layout, source=source, _numbers=numbers, _bounds=bounds
+        frame=frame,
+        spec=spec,
+        layout=layout,
+        source=source,
+        export=export,
+        _numbers=numbers,
+        _bounds=bounds,
     )
+
+
+def _platform_defaults(spec: Spec, export: Export) -> Spec:
+    """The platform's submit time as ``date`` and response id as ``id``, unless the spec names
+    them."""
+    given = {
+        key: getattr(export, key)
+        for key in ("date", "id")
+        if getattr(spec.survey, key) is None and getattr(export, key) is not None
+    }
+    return replace(spec, survey=replace(spec.survey, **given)) if given else spec

@@ -14,6 +14,12 @@ import numpy as np
 import pandas as pd
 
 from csi_cli.errors import safe_text, visible
+from csi_cli.labels import (
+    distinct_counts,
+    missing_codes_beyond,
+    missing_line,
+    unknown_labels_advice,
+)
 from csi_cli.results import plain
 from csi_cli.survey import Survey, not_a_number
 
@@ -87,11 +93,23 @@ NOT_APPLICABLE = {"csi-model"}
 
 
 def blocking(problems: Iterable[Problem], analyses: Sequence[str] | None) -> list[Problem]:
-    """The errors that stop a run of ``analyses`` (None: every analysis the file supports)."""
+    """The errors that stop a run of ``analyses``. With None (``csi analyze``: every analysis
+    the file supports) only the file's general errors stop it; an analysis' own errors skip
+    that analysis alone (:func:`skipped`)."""
     if analyses is None:
-        return [p for p in problems if p.severity == ERROR and p.code not in NOT_APPLICABLE]
+        return [p for p in problems if p.severity == ERROR and p.analysis == "general"]
     wanted = {"general", *analyses}
     return [p for p in problems if p.severity == ERROR and p.analysis in wanted]
+
+
+def skipped(problems: Iterable[Problem]) -> dict[str, list[Problem]]:
+    """The analyses ``csi analyze`` skips, each with the errors of its own columns (problems
+    that only mean "this analysis does not apply" skip nothing)."""
+    found: dict[str, list[Problem]] = {}
+    for p in problems:
+        if p.severity == ERROR and p.analysis != "general" and p.code not in NOT_APPLICABLE:
+            found.setdefault(p.analysis, []).append(p)
+    return found
 
 
 def plural(count: int, singular: str, plural_form: str) -> str:
@@ -274,8 +292,10 @@ def _ratings(survey: Survey) -> list[Problem]:
                         analysis,
                         f"{plural(int(outside.sum()), 'value lies', 'values lie')} outside the "
                         f"{scale[0]:g}–{scale[1]:g} "
-                        f"scale (e.g. {values[outside][0]:g}). Correct them, declare them as "
-                        "missing codes, or set the scale in the spec.",
+                        f"scale (e.g. {values[outside][0]:g}). Correct them, set the scale "
+                        "in the spec, or declare them as missing codes: "
+                        + missing_line(np.unique(values[outside]), survey.spec.survey.missing)
+                        + ".",
                         column=column,
                         mask=outside,
                     )
@@ -293,8 +313,8 @@ def _bad_cells(survey: Survey, analysis: str, column: str, bad: np.ndarray) -> l
         (
             "text-in-rating",
             ~odd,
-            "text, not a rating",
-            'declare the text as missing in the spec: [survey] missing = ["..."]',
+            "text that is not a rating or an answer label csi knows",
+            "",
         ),
         (
             "not-a-rating",
@@ -308,14 +328,34 @@ def _bad_cells(survey: Survey, analysis: str, column: str, bad: np.ndarray) -> l
         mask = bad.copy()
         mask[bad] = chosen
         held = f"{plural(int(chosen.sum()), 'cell holds', 'cells hold')} {what}"
+        if advice:
+            held += f" (e.g. '{safe_text(cells[chosen][0], 40)}'). Correct them, or {advice}."
+        else:
+            held += ": " + unknown_labels_advice(*distinct_counts(cells[chosen]))
         problems.append(
             problem(
                 survey,
                 code,
                 analysis,
-                f"{held} (e.g. '{safe_text(cells[chosen][0], 40)}'). Correct them, or {advice}.",
+                held,
                 column=column,
                 mask=mask,
             )
         )
     return problems
+
+
+def scale_advice(survey: Survey, finite: np.ndarray) -> str:
+    """The exact line to add when ratings fit no usual scale: the usual no-answer codes beyond
+    the scale the other answers fit (99, −1…), or else the scale itself."""
+    codes, scale = missing_codes_beyond(finite)
+    if codes:
+        return (
+            f"If {', '.join(f'{c:g}' for c in codes)} {'means' if len(codes) == 1 else 'mean'} "
+            f"no answer (the other answers fit {scale[0]:g}–{scale[1]:g}), add "
+            + missing_line(codes, survey.spec.survey.missing)
+            + "; else declare the scale, e.g. [survey] scale = [1, 10]."
+        )
+    return (
+        "Declare it, e.g. [survey] scale = [1, 10], and list codes such as 99 in [survey] missing."
+    )

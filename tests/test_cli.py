@@ -188,18 +188,31 @@ def test_spec_not_found(good_csv, tmp_path):
     _one_line_error(result, "x.toml", "not found")
 
 
-def test_validation_errors_stop_analyze(tmp_path):
+def test_one_bad_column_skips_only_its_analysis(tmp_path):
+    """Issue 11, point 4: analyze runs what is valid, shows the skipped analysis' problems
+    first, still writes its output and exits 2; `csi index` still fails on its own error."""
     header, rows = survey_table(20)
-    rows[2][header.index("QUAL1")] = "不知道"
+    rows[2][header.index("QUAL1")] = "见备注"
     path = write_csv(tmp_path / "bad.csv", header, rows)
     result = runner.invoke(app, ["analyze", str(path), "-f", "json", *FAST])
     assert result.exit_code == 2
     assert "Traceback" not in result.output
-    assert result.stdout == ""
+    document = json.loads(result.stdout)
+    assert "index" not in document and "nps" in document
     first, *problems = result.stderr.splitlines()
-    assert first.startswith("csi: error: bad.csv: 1 problem must be fixed first")
-    assert len(problems) == 1
+    assert first.startswith("csi: error: bad.csv: skipped index")
     assert "[text-in-rating]" in problems[0] and "QUAL1" in problems[0] and "row 4" in problems[0]
+    alone = runner.invoke(app, ["index", str(path), "-f", "json", *FAST])
+    assert alone.exit_code == 2 and alone.stdout == ""
+    assert alone.stderr.startswith("csi: error: bad.csv: 1 problem must be fixed first")
+
+
+def test_analyze_with_nothing_to_analyse_exits_2_and_points_to_init(tmp_path):
+    path = write_csv(tmp_path / "q.csv", ["1、您对本店满意吗", "2、地区"], [["满意", "华东"]] * 5)
+    result = runner.invoke(app, ["analyze", str(path), *FAST])
+    assert result.exit_code == 2 and result.stdout == ""
+    assert result.stderr.startswith("csi: error: q.csv: no analysis applies")
+    assert "csi init q.csv > csi.toml" in result.stderr
 
 
 def test_xlsx_format_needs_output(good_csv):

@@ -10,7 +10,7 @@ import pytest
 
 from csi_cli.spec import parse_spec
 from csi_cli.survey import load
-from csi_cli.validate import ERROR, all_codes, blocking, validate
+from csi_cli.validate import ERROR, all_codes, blocking, skipped, validate
 from tests.helpers import ecsi_columns, ecsi_rows, write_csv, write_xlsx
 
 ITEMS = ecsi_columns(2)
@@ -157,7 +157,7 @@ def test_text_in_rating_reports_first_five_and_count(tmp_path):
     header, rows = _table()
     j = _col(header, "SAT1")
     for i in range(0, 14, 2):
-        rows[i][j] = "n/a"
+        rows[i][j] = "n/v"  # not a label csi knows ("n/a" is a missing label)
     problems = validate(load(write_csv(tmp_path / "s.csv", header, rows)))
     expected = [i + 2 for i in range(0, 14, 2)]
     _check(problems, "text-in-rating", column="SAT1", rows=expected, says=["and 2 more"])
@@ -235,8 +235,9 @@ def test_declared_missing_codes_are_not_errors(tmp_path):
     rows[3][_col(header, "NPS")] = 99
     rows[4][_col(header, "QUAL1")] = "1 - Not at all important"
     path = write_csv(tmp_path / "s.csv", header, rows)
-    undeclared = validate(load(path))
-    assert {p.code for p in undeclared} >= {"text-in-rating"}
+    undeclared = {p.code for p in validate(load(path))}
+    assert "text-in-rating" not in undeclared  # N/A and 不适用 are missing labels csi knows
+    assert undeclared & {"out-of-scale", "unknown-scale"}  # 99 is not
     spec = parse_spec({"survey": {"missing": ["99", "N/A", "不适用"]}})
     survey = load(path, spec=spec)
     assert validate(survey) == []
@@ -250,7 +251,7 @@ def test_declared_missing_codes_are_not_errors(tmp_path):
 def test_all_problems_at_once_and_blocking(tmp_path):
     header, rows = _table()
     rows[1][0] = rows[0][0]
-    rows[2][_col(header, "SAT1")] = "好"
+    rows[2][_col(header, "SAT1")] = "见备注"
     rows[3][_col(header, "NPS")] = 12
     header = [*header, "fast_func", "fast_dysf"]
     rows = [[*r, "喜欢", "不知道"] for r in rows]
@@ -263,7 +264,13 @@ def test_all_problems_at_once_and_blocking(tmp_path):
         ("unknown-kano-answer", "kano"),
     }
     assert {p.analysis for p in blocking(problems, ["kano"])} == {"general", "kano"}
-    assert len(blocking(problems, None)) == 4
+    # csi analyze: only the file's general errors stop it; the others skip their analysis.
+    assert [p.code for p in blocking(problems, None)] == ["duplicate-id"]
+    assert {k: [p.code for p in v] for k, v in skipped(problems).items()} == {
+        "index": ["text-in-rating"],
+        "nps": ["out-of-scale"],
+        "kano": ["unknown-kano-answer"],
+    }
     document = json.loads(json.dumps([p.to_dict() for p in problems], ensure_ascii=False))
     assert document[0]["code"] == "duplicate-id" and document[0]["rows"] == [2, 3]
 
@@ -271,3 +278,14 @@ def test_all_problems_at_once_and_blocking(tmp_path):
 @pytest.mark.parametrize("code", sorted(all_codes()))
 def test_codes_are_documented(code):
     assert all_codes()[code]
+
+
+def test_scale_messages_show_the_exact_line_to_add(tmp_path):
+    header, rows = _table()
+    rows[3][_col(header, "SAT2")] = 99
+    rows[5][_col(header, "SAT1")] = -1
+    problems = validate(load(write_csv(tmp_path / "s.csv", header, rows)))
+    _check(problems, "unknown-scale", column=None, rows=[], says=['["-1", "99"]', "fit 1–10"])
+    spec = parse_spec({"survey": {"scale": [1, 10], "missing": ["N/A"]}})
+    problems = validate(load(write_csv(tmp_path / "s.csv", header, rows), spec=spec))
+    _check(problems, "out-of-scale", column="SAT2", rows=[5], says=['missing = ["N/A", "99"]'])

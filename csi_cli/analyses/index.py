@@ -44,7 +44,7 @@ from csi_cli.results import Chart, Table
 from csi_cli.segments import segment_labels, segment_order
 from csi_cli.spec import CsiSpec
 from csi_cli.survey import Survey
-from csi_cli.validate import ERROR, Problem, problem
+from csi_cli.validate import ERROR, Problem, problem, scale_advice
 
 
 def path_model(survey: Survey) -> pls.PathModel:
@@ -497,8 +497,7 @@ def check_model(survey: Survey) -> list[Problem]:
                 "unknown-scale",
                 "index",
                 f"the CSI ratings run from {span}, which fits no usual scale (1–5, 1–7, 1–10, "
-                "0–10). Declare it, e.g. [survey] scale = [1, 10], and list codes such as 99 in "
-                "[survey] missing.",
+                f"0–10). {scale_advice(survey, finite)}",
             )
         )
     for construct, columns in layout.csi_blocks.items():

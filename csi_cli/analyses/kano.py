@@ -14,6 +14,7 @@ import pandas as pd
 
 from csi_cli.analysis import Analysis, Description, changes_frame
 from csi_cli.errors import safe_text
+from csi_cli.labels import distinct_counts, toml_key
 from csi_cli.methods.kano import (
     CATEGORIES,
     CATEGORY_NAMES,
@@ -378,16 +379,20 @@ def check_answers(survey: Survey) -> list[Problem]:
             series = survey.frame[column]
             _, unknown = parse_answers(series, survey.spec.kano.answers, survey.spec.survey.missing)
             if unknown.any():
-                texts = sorted({safe_text(t, 30) for t in series.to_numpy()[unknown]})[:3]
+                values, counts = distinct_counts(series.to_numpy()[unknown])
+                listed = ", ".join(
+                    f"'{safe_text(v, 30)}' ({c})" for v, c in zip(values, counts, strict=True)
+                )
+                lines = " ".join(f"{toml_key(v)} = <1-5>" for v in values)
                 problems.append(
                     problem(
                         survey,
                         "unknown-kano-answer",
                         "kano",
                         f"{plural(int(unknown.sum()), 'answer is', 'answers are')} not "
-                        "Kano answers csi knows ("
-                        + ", ".join(f"'{t}'" for t in texts)
-                        + "). Map them to 1–5 in the spec's [kano.answers] table, or correct them.",
+                        f"Kano answers csi knows: {listed}. Map each to 1 like, 2 must-be, "
+                        f"3 neutral, 4 live-with or 5 dislike: [kano.answers] {lines} — or "
+                        "correct them.",
                         column=column,
                         mask=unknown,
                     )

@@ -28,6 +28,7 @@ class Overview:
     overall: str | None
     segments: dict[str, tuple[str, ...]]
     periods: tuple[str, ...]
+    export: tuple[tuple[str, str], ...] = ()  # platform, header rows, exclusions
     name: str = "overview"
     title: str = "Survey overview"
     warnings: tuple[str, ...] = ()
@@ -40,6 +41,8 @@ class Overview:
         """``n``, ``sheet``, each analysis' keys (``csi``, ``kano_attributes``, ``gap_items``,
         ``gap_dimensions``, ``nps`` …), ``overall``, ``segments``, ``periods``."""
         document: dict[str, Any] = {"n": self.n, "sheet": self.sheet}
+        if self.export:
+            document["export"] = dict(self.export)
         for description in self.descriptions:
             document |= description.document
         document |= {"overall": self.overall, "segments": self.segments, "periods": self.periods}
@@ -47,7 +50,7 @@ class Overview:
 
     def tables(self) -> list[Table]:
         """One table: what was found, and where."""
-        rows = [("Respondents", str(self.n))]
+        rows = [("Respondents", str(self.n)), *self.export]
         rows += [row for d in self.descriptions for row in d.rows]
         rows += [
             ("Overall rating", self.overall or "none"),
@@ -84,6 +87,7 @@ class OverviewAnalysis(Analysis):
             overall=survey.layout.overall,
             segments={c: segment_levels(survey, c) for c in segment_columns(survey)},
             periods=_periods(survey),
+            export=tuple(survey.export.describe().items()),
         )
 
 
@@ -105,6 +109,7 @@ def segment_columns(survey: Survey) -> list[str]:
     if layout.segments:
         return list(layout.segments)
     used = {c for a in registered() for c in a.used_columns(survey)} | {layout.id, layout.date}
+    used |= set(survey.export.metadata)  # a platform's own columns (来源, Status…)
     found = []
     for column in survey.frame.columns:
         series = survey.frame[column]

@@ -19,14 +19,22 @@ import typer
 from rich.console import Console
 
 from csi_cli.analyses import get, supported
-from csi_cli.errors import CsiError, UsageError, ValidationFailed, safe_text
+from csi_cli.errors import (
+    EXIT_BAD_INPUT,
+    CsiError,
+    InputError,
+    UsageError,
+    ValidationFailed,
+    safe_text,
+)
 from csi_cli.options import DEFAULT_BOOTSTRAP, DEFAULT_SEED, Crosshair, RunOptions
+from csi_cli.questions import annotate
 from csi_cli.reading import DEFAULT_MAX_CELLS
 from csi_cli.results import Document, Result
 from csi_cli.segments import MAX_SEGMENTS, check_segments
 from csi_cli.spec import Spec, load_spec, with_overrides
 from csi_cli.survey import Survey, load
-from csi_cli.validate import Problem, blocking, validate
+from csi_cli.validate import Problem, blocking, skipped, validate
 
 
 class Format(StrEnum):
@@ -344,12 +352,16 @@ def output_format(fmt: Format | None, output: Path | None) -> str:
 
 
 def run_analyses(
-    survey: Survey, names: Sequence[str] | None, options: RunOptions, also: Sequence[str] = ()
+    survey: Survey,
+    names: Sequence[str] | None,
+    options: RunOptions,
+    also: Sequence[str] = (),
+    skip: set[str] | frozenset[str] = frozenset(),
 ) -> list[Result]:
-    """Run the named analyses (None: every one the survey supports), then those of ``also``
-    that the survey supports."""
+    """Run the named analyses (None: every one the survey supports but those in ``skip``),
+    then those of ``also`` that the survey supports."""
     if names is None:
-        return [a.run(survey, options) for a in supported(survey)]
+        return [a.run(survey, options) for a in supported(survey) if a.name not in skip]
     results = []
     for name in names:
         chosen = get(name)
@@ -477,9 +489,55 @@ def execute(
         max_segments=shared.max_segments,
         also=also,
     )
+    left_out = skipped(problems) if analyses is None else {}
+    problems = [p for p in problems if not any(p in ps for ps in left_out.values())]
+    results = run_analyses(survey, analyses, options, also, skip=set(left_out))
+    if analyses is None:
+        _check_something_ran(survey, results, left_out)
+        report_skipped(survey, left_out)  # first: the errors, then the warnings
     warn(problems)
-    results = run_analyses(survey, analyses, options, also)
     primary = analyses[0] if analyses else None
+    results = annotate(results, survey.export.questions)  # Qualtrics codes with their questions
     document = build_document(survey, results, problems, options, title, primary)
     emit(document, chosen_format, shared.output)
+    if left_out:
+        raise typer.Exit(EXIT_BAD_INPUT)  # after the output: cron sees what was left out
     return document
+
+
+def _check_something_ran(
+    survey: Survey, results: Sequence[Result], left_out: Mapping[str, list[Problem]]
+) -> None:
+    """``csi analyze`` that analysed nothing is an error: the problems of the analyses it
+    skipped, or, when none applies, how ``csi init`` helps."""
+    if any(r.name != "overview" for r in results):
+        return
+    if left_out:
+        errors = [p for ps in left_out.values() for p in ps]
+        raise ValidationFailed(
+            f"{survey.source.name}: {len(errors)} problem{'s' if len(errors) > 1 else ''} must "
+            "be fixed first (run `csi validate` for the full list):",
+            errors,
+        )
+    name = safe_text(survey.source.path.name)
+    raise InputError(
+        f"{name}: no analysis applies: no column is named as csi's conventions name them "
+        "(QUAL1…, <attr>_func/<attr>_dysf, <item>_E/<item>_P, NPS) or as a spec names it. "
+        f"Draft a spec from the question wording with `csi init {name} > csi.toml`, check it, "
+        f"then run `csi analyze {name} --spec csi.toml`."
+    )
+
+
+def report_skipped(survey: Survey, left_out: Mapping[str, list[Problem]]) -> None:
+    """The analyses left out and why, on stderr before the output is written."""
+    if not left_out:
+        return
+    console = stderr()
+    console.print(
+        f"csi: error: {survey.source.name}: skipped {', '.join(left_out)} (the other analyses "
+        "ran and the output is written); fix these and run again:",
+        markup=False,
+    )
+    for problems in left_out.values():
+        for problem in problems:
+            console.print(f"  [{problem.code}] {problem.message}", markup=False)

@@ -19,14 +19,20 @@ LIKE, MUST_BE, NEUTRAL, LIVE_WITH, DISLIKE = 1, 2, 3, 4, 5
 BLANK = 0
 _UNKNOWN = -1
 
-# Wordings per code: the Chinese and English texts of the naming conventions (docs/spec.md), the
-# answer sets of Berger et al. (1993) pp. 25–26 as used in the REPPL study, and the French set of
-# qrm-kano (tests/data/kano/SOURCE.md).
+# Wordings per code: the Chinese and English texts of the naming conventions (docs/spec.md), the usual Chinese questionnaire
+# wordings (我喜欢这样 / 它理应如此 / 我无所谓 / 我能忍受 / 我不喜欢这样), the answer sets of
+# Berger et al. (1993) pp. 25–26 as used in the REPPL study, and the French set of qrm-kano
+# (tests/data/kano/SOURCE.md).
 WORDINGS: Mapping[int, tuple[str, ...]] = {
     LIKE: (
         "我很喜欢",
         "非常喜欢",
         "喜欢",
+        "我喜欢",
+        "我喜欢这样",
+        "我很喜欢这样",
+        "很喜欢",
+        "令人满意",
         "like",
         "i like it",
         "i like it that way",
@@ -38,6 +44,12 @@ WORDINGS: Mapping[int, tuple[str, ...]] = {
         "理应如此",
         "理所当然",
         "必须这样",
+        "它理应如此",
+        "它必须这样",
+        "应该的",
+        "应该如此",
+        "本应如此",
+        "必须的",
         "must be",
         "must-be",
         "expect",
@@ -52,6 +64,9 @@ WORDINGS: Mapping[int, tuple[str, ...]] = {
     NEUTRAL: (
         "无所谓",
         "一般",
+        "我无所谓",
+        "都可以",
+        "没感觉",
         "neutral",
         "i am neutral",
         "i'm neutral",
@@ -63,6 +78,10 @@ WORDINGS: Mapping[int, tuple[str, ...]] = {
         "能忍受",
         "可以忍受",
         "勉强接受",
+        "我能忍受",
+        "我可以忍受",
+        "能接受",
+        "可以接受",
         "live with",
         "live-with",
         "tolerate",
@@ -77,6 +96,10 @@ WORDINGS: Mapping[int, tuple[str, ...]] = {
         "我很不喜欢",
         "很不喜欢",
         "不喜欢",
+        "我不喜欢",
+        "我不喜欢这样",
+        "我很不喜欢这样",
+        "不能接受",
         "dislike",
         "i dislike it",
         "i dislike it that way",

@@ -388,12 +388,18 @@ def _raw_workbook(path: Path, sheet_rows: str | None) -> Path:
 def text_in_rating(folder: Path) -> Case:
     header, rows = _table(20)
     for i in (2, 7):
-        rows[i][header.index("QUAL1")] = "不知道"
+        rows[i][header.index("QUAL1")] = "见备注"
     path = write_csv(folder / "text.csv", header, rows)
     return Case(
         path,
         2,
-        words=("text.csv", "column QUAL1", "rows 4, 9", "'不知道'", '[survey] missing = ["..."]'),
+        words=(
+            "text.csv",
+            "column QUAL1",
+            "rows 4, 9",
+            "'见备注' (2)",
+            '[survey] missing = ["见备注"]',
+        ),
         codes=("text-in-rating",),
     )
 
@@ -416,14 +422,15 @@ def out_of_scale(folder: Path) -> Case:
 
 
 def undeclared_missing_codes(folder: Path) -> Case:
-    """99, N/A and 不适用 without a spec: errors that say to declare them."""
+    """99 without a spec: errors that say to declare it (N/A and 不适用 are missing labels
+    csi knows)."""
     header, rows = _missing_table()
     path = write_csv(folder / "codes.csv", header, rows)
     return Case(
         path,
         2,
-        words=("codes.csv", "column SAT1", "'N/A'", "column NPS", "不适用", "[survey] missing"),
-        codes=("text-in-rating",) * 3 + ("out-of-scale", "unknown-scale"),
+        words=("codes.csv", "column NPS", "99", "[survey] missing"),
+        codes=("out-of-scale", "unknown-scale"),
     )
 
 
