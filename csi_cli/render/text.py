@@ -106,6 +106,8 @@ def format_value(value: Any, digits: int = DEFAULT_DIGITS, *, trim: bool = False
         Missing values read :data:`MISSING`, booleans "yes"/"no", sequences are joined with
         ", " and mappings read "key: value; ...".
     """
+    if isinstance(value, Figure):
+        return format_figure(value)
     if is_missing(value):
         return MISSING
     if isinstance(value, (bool, np.bool_)):
@@ -123,11 +125,31 @@ def format_value(value: Any, digits: int = DEFAULT_DIGITS, *, trim: bool = False
     return str(value)
 
 
+def format_figure(figure: Figure) -> str:
+    """A figure with its decimals, interval and label.
+
+    Parameters
+    ----------
+    figure : Figure
+        The value, its decimals, an optional 95% interval and an optional label.
+
+    Returns
+    -------
+    str
+        E.g. ``"gap P − E -1.05 (95% CI -1.09 to -1.01)"``.
+    """
+    shown = format_value(figure.value, figure.digits)
+    if not (is_missing(figure.low) or is_missing(figure.high)):
+        low, high = (format_value(v, figure.digits) for v in (figure.low, figure.high))
+        shown += f" (95% CI {low} to {high})"
+    return f"{figure.label} {shown}" if figure.label else shown
+
+
 def format_headline(value: Any) -> str:
     """A summary or settings value: floats with at most 3 decimals, trailing zeros dropped.
 
     Summary items carry no digits of their own, so they are shown as given, only cut at
-    :data:`DEFAULT_DIGITS` decimals.
+    :data:`DEFAULT_DIGITS` decimals; a :class:`Figure` is shown with its own decimals.
 
     Parameters
     ----------
@@ -140,11 +162,7 @@ def format_headline(value: Any) -> str:
         E.g. ``format_headline((70.1, 72.3)) == "70.1, 72.3"``.
     """
     if isinstance(value, Figure):
-        shown = format_value(value.value, value.digits)
-        if value.low is not None and value.high is not None:
-            low, high = (format_value(v, value.digits) for v in (value.low, value.high))
-            shown += f" (95% CI {low} to {high})"
-        return shown
+        return format_figure(value)
     return format_value(value, DEFAULT_DIGITS, trim=True)
 
 
