@@ -157,8 +157,39 @@ def weighted_index(
     return construct_index(equal.sum(axis=1), means, model, scale)
 
 
-def combine(indices: np.ndarray, model: pls.PathModel, stated: dict[str, float]) -> np.ndarray:
-    """Weighted average of construct indices with stated weights (equal when none are stated).
+def satisfaction_constructs(model: pls.PathModel, target: str) -> tuple[str, ...]:
+    """The target and every construct with a path leading to it, in model order.
+
+    Notes
+    -----
+    In the ACSI, ECSI and CCSI models the index is the satisfaction construct; image,
+    expectation, perceived quality and perceived value are its antecedents, and complaints and
+    loyalty its consequences (Fornell et al. 1996; Johnson et al. 2001). The weighted-average
+    CSI averages the satisfaction construct and its antecedents, the customers' evaluations of
+    what they got, and leaves out the consequences: complaints (where a higher score means more
+    complaining, the opposite direction) and loyalty.
+
+    References
+    ----------
+    Fornell, C., Johnson, M. D., Anderson, E. W., Cha, J. & Bryant, B. E. (1996). The American
+    Customer Satisfaction Index: nature, purpose, and findings. *J. Marketing* 60(4), 7–18.
+    Johnson, M. D., Gustafsson, A., Andreassen, T. W., Lervik, L. & Cha, J. (2001). The
+    evolution and future of national customer satisfaction index models. *J. Economic
+    Psychology* 22(2), 217–245.
+    """
+    found = {target}
+    while True:
+        more = {source for source, goal in model.paths if goal in found} - found
+        if not more:
+            return tuple(name for name in model.constructs if name in found)
+        found |= more
+
+
+def construct_weights(
+    model: pls.PathModel, stated: dict[str, float], target: str
+) -> dict[str, float]:
+    """Weights of the weighted-average CSI: the stated ones, else equal weights over
+    :func:`satisfaction_constructs` (summing to 1).
 
     Raises
     ------
@@ -171,8 +202,16 @@ def combine(indices: np.ndarray, model: pls.PathModel, stated: dict[str, float])
             f"[csi.weights] names {', '.join(unknown)}, not constructs of the model "
             f"({', '.join(model.constructs)})."
         )
-    weights = np.array([stated.get(name, 0.0 if stated else 1.0) for name in model.constructs])
-    return indices @ (weights / weights.sum())
+    raw = stated or dict.fromkeys(satisfaction_constructs(model, target), 1.0)
+    total = sum(raw.values())
+    return {name: raw[name] / total for name in model.constructs if name in raw}
+
+
+def combine(indices: np.ndarray, model: pls.PathModel, weights: dict[str, float]) -> np.ndarray:
+    """Weighted average of construct indices (batched over leading axes) with ``weights`` from
+    :func:`construct_weights`."""
+    vector = np.array([weights.get(name, 0.0) for name in model.constructs])
+    return indices @ vector
 
 
 # --- summaries of a bootstrap ----------------------------------------------------------------
@@ -227,11 +266,12 @@ class IndexResult:
 
     def headline(self) -> dict[str, Any]:
         """The headline figure with its CI: the target construct's 0–100 index (PLS), or the
-        weighted average of the constructs' indices (``method = "weighted"``)."""
+        weighted average of the constructs' indices (``method = "weighted"``; by default the
+        target and its antecedents, see :func:`satisfaction_constructs`)."""
         label = (
             f"CSI ({self.target}, PLS)"
             if self.method == "pls"
-            else "CSI (weighted average of constructs)"
+            else f"CSI (weighted average of {', '.join(self.settings['construct_weights'])})"
         )
         return {
             label: Figure(
@@ -506,7 +546,7 @@ class _Context:
     def weighted_result(self) -> IndexResult:
         data, model = self.prepared.data, self.model
         means = data.mean(axis=0)
-        stated = dict(self.survey.spec.csi.weights)
+        weights = construct_weights(model, dict(self.survey.spec.csi.weights), self.target)
         index = weighted_index(means, model, self.scale)
         draws = None
         if self.options.bootstrap > 0:
@@ -515,8 +555,8 @@ class _Context:
             )
         summary = summarize(index, draws)
         overall = summarize(
-            np.asarray(combine(index, model, stated)),
-            None if draws is None else combine(draws, model, stated),
+            np.asarray(combine(index, model, weights)),
+            None if draws is None else combine(draws, model, weights),
         )
         equal = model.membership / model.membership.sum(axis=0)
         segments, _, seg_warnings = self._segments(
@@ -542,7 +582,7 @@ class _Context:
         return IndexResult(
             **self.header("weighted"),
             index={
-                "value": float(combine(index, model, stated)),
+                "value": float(combine(index, model, weights)),
                 "ci_low": float(overall["ci_low"]),
                 "ci_high": float(overall["ci_high"]),
             },
@@ -550,7 +590,7 @@ class _Context:
             paths=pd.DataFrame(columns=["from", "to", "estimate"]),
             outer=outer,
             segments=segments,
-            settings=self.settings(construct_weights=stated or "equal"),
+            settings=self.settings(construct_weights=weights),
             warnings=self.prepared.warnings + seg_warnings + self._ignored_by_weighted(),
         )
 

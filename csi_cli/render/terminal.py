@@ -254,8 +254,9 @@ def table_width(widths: Sequence[int]) -> int:
 
 
 def fit_text_columns(columns: list[_Column], available: int) -> list[_Column]:
-    """Narrow the widest text columns (they wrap) until the table fits or every text column is
-    down to :data:`MIN_TEXT_WIDTH`.
+    """Narrow the widest text columns (they wrap) so that the whole table fits; when even text
+    columns of :data:`MIN_TEXT_WIDTH` would not make it fit, keep every width (the table is
+    split instead, and wrapping would only cost lines).
 
     Parameters
     ----------
@@ -267,7 +268,7 @@ def fit_text_columns(columns: list[_Column], available: int) -> list[_Column]:
     Returns
     -------
     list of _Column
-        The same columns, text columns possibly narrower.
+        The same columns, text columns narrower only if that makes the table fit.
     """
     widths = [c.width for c in columns]
     excess = table_width(widths) - available
@@ -281,6 +282,8 @@ def fit_text_columns(columns: list[_Column], available: int) -> list[_Column]:
         cut = min(excess, widths[widest] - MIN_TEXT_WIDTH)
         widths[widest] -= cut
         excess -= cut
+    if excess > 0:
+        return columns
     return [replace(c, width=w) for c, w in zip(columns, widths, strict=True)]
 
 
