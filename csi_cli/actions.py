@@ -65,6 +65,8 @@ SIGNIFICANCE = 0.05
 
 ACTION_COLUMNS = ("#", "what", "act", "why", "evidence", "from")
 
+ACTIONS_TITLE = "What to act on first"
+
 
 @dataclass(frozen=True)
 class Action:
@@ -162,7 +164,7 @@ def rank(actions: Sequence[Action], source_order: Mapping[str, int] | None = Non
     return sorted(actions, key=key)
 
 
-def action_table(actions: Sequence[Action], title: str = "What to act on first") -> Table:
+def action_table(actions: Sequence[Action], title: str = ACTIONS_TITLE) -> Table:
     """The ranked actions as a table (columns :data:`ACTION_COLUMNS`).
 
     Parameters

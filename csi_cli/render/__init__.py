@@ -17,7 +17,7 @@ from csi_cli.results import Report
 
 __all__ = ["FILE_SUFFIXES", "FORMATS", "render", "render_terminal"]
 
-_RENDERERS: dict[str, Callable[[Report], str | bytes]] = {
+_RENDERERS: dict[str, Callable[..., str | bytes]] = {
     "table": render_plain,
     "json": render_json,
     "md": render_markdown,
@@ -27,6 +27,9 @@ _RENDERERS: dict[str, Callable[[Report], str | bytes]] = {
 
 FORMATS: tuple[str, ...] = tuple(_RENDERERS)
 """Every value ``--format`` accepts."""
+
+DETAIL_FORMATS = frozenset({"table", "md"})
+"""Formats that can leave diagnostic tables out (``--detail summary``)."""
 
 FILE_SUFFIXES: dict[str, str] = {
     "table": ".txt",
@@ -38,7 +41,7 @@ FILE_SUFFIXES: dict[str, str] = {
 """The file suffix of each format, for ``--output-dir``."""
 
 
-def render(report: Report, fmt: str) -> str | bytes:
+def render(report: Report, fmt: str, *, detail: bool = True) -> str | bytes:
     """Render ``report`` in format ``fmt``.
 
     Parameters
@@ -48,6 +51,9 @@ def render(report: Report, fmt: str) -> str | bytes:
     fmt : {"table", "json", "md", "html", "xlsx"}
         "table" is the plain-text table layout for files and pipes (use
         :func:`render_terminal` to print to a terminal).
+    detail : bool, default True
+        Whether "table" and "md" include diagnostic tables (``Table.detail``); the file
+        formats "json", "html" and "xlsx" always hold everything.
 
     Returns
     -------
@@ -66,4 +72,6 @@ def render(report: Report, fmt: str) -> str | bytes:
         raise UsageError(
             f"Unknown format {fmt!r}. Choose one of: {choices}.", code="unknown-format"
         ) from None
+    if fmt in DETAIL_FORMATS:
+        return renderer(report, detail=detail)
     return renderer(report)

@@ -7,14 +7,19 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Sequence
 
+from csi_cli.actions import ACTIONS_TITLE, RANKING_NOTE, Action, headline_text
 from csi_cli.render.text import (
     column_titles,
     format_headline,
+    format_value,
     formatted_rows,
     headline_items,
+    hidden_note,
     is_numeric_column,
     setting_items,
+    shown_sections,
     visible_frame,
 )
 from csi_cli.results import Report, Section, Table
@@ -41,13 +46,15 @@ def escape_markdown(text: str) -> str:
     return _MARKDOWN_SPECIAL.sub(lambda match: "\\" + match.group(0), escaped)
 
 
-def render_markdown(report: Report) -> str:
+def render_markdown(report: Report, *, detail: bool = True) -> str:
     """The report as a Markdown document.
 
     Parameters
     ----------
     report : Report
         The report to render.
+    detail : bool, default True
+        Include diagnostic tables (``Table.detail``); otherwise a line counts those left out.
 
     Returns
     -------
@@ -55,9 +62,14 @@ def render_markdown(report: Report) -> str:
         Markdown text ending in a newline.
     """
     blocks = [f"# {escape_markdown(report.title)}", _headline(report)]
+    if report.actions:
+        blocks.append(_actions(report.actions))
     if report.notes:
         blocks.append(_notes(report.notes))
-    blocks.extend(_section(section) for section in report.sections())
+    sections, hidden = shown_sections(report, detail)
+    blocks.extend(_section(section) for section in sections)
+    if hidden:
+        blocks.append(f"*{escape_markdown(hidden_note(hidden))}*")
     if report.settings:
         blocks.append(_settings(report))
     return "\n\n".join(blocks) + "\n"
@@ -68,6 +80,16 @@ def _headline(report: Report) -> str:
         f"- **{escape_markdown(label)}:** {escape_markdown(format_headline(value))}"
         for label, value in headline_items(report)
     )
+
+
+def _actions(actions: Sequence[Action]) -> str:
+    lines = [f"## {ACTIONS_TITLE}", ""]
+    lines.extend(
+        f"{number}. {escape_markdown(headline_text(action))}  \n"
+        f"   {escape_markdown(format_value(action.evidence))}"
+        for number, action in enumerate(actions, start=1)
+    )
+    return "\n".join([*lines, "", f"*{escape_markdown(RANKING_NOTE)}*"])
 
 
 def _notes(notes: tuple[str, ...]) -> str:

@@ -29,7 +29,7 @@ from rich.console import Console
 from rich.table import Table as RichTable
 from rich.text import Text
 
-from csi_cli.actions import RANKING_NOTE, Action, headline_text
+from csi_cli.actions import ACTIONS_TITLE, RANKING_NOTE, Action, headline_text
 from csi_cli.render.text import (
     column_titles,
     display_width,
@@ -37,7 +37,9 @@ from csi_cli.render.text import (
     format_value,
     formatted_rows,
     headline_items,
+    hidden_note,
     is_numeric_column,
+    shown_sections,
     visible_frame,
 )
 from csi_cli.results import Report, Section, Table
@@ -97,20 +99,12 @@ def render_terminal(report: Report, console: Console, *, detail: bool = True) ->
         console.print(Text(f"! {note}", style="bold yellow"))
     if report.actions:
         _print_actions(report.actions, console)
-    hidden = 0
-    for section in report.sections():
-        shown = [t for t in section.tables if detail or not t.detail]
-        hidden += len(section.tables) - len(shown)
-        _print_section(replace(section, tables=tuple(shown)), console)
+    sections, hidden = shown_sections(report, detail)
+    for section in sections:
+        _print_section(section, console)
     if hidden:
         console.print()
-        console.print(
-            Text(
-                f"{hidden} diagnostic table{'s' if hidden > 1 else ''} not shown: add "
-                "--detail full, or write a file (-o report.xlsx / .html / .json).",
-                style="dim",
-            )
-        )
+        console.print(Text(hidden_note(hidden), style="dim"))
 
 
 def render_plain(report: Report, width: int | None = None, *, detail: bool = True) -> str:
@@ -154,7 +148,7 @@ def _headline(report: Report) -> RichTable:
 def _print_actions(actions: Sequence[Action], console: Console) -> None:
     """The ranked action list: per action its headline, then its evidence, indented."""
     console.print()
-    console.print(Text("What to act on first", style="bold"))
+    console.print(Text(ACTIONS_TITLE, style="bold"))
     grid = RichTable.grid(padding=(0, 1))
     grid.add_column(justify="right", no_wrap=True)
     grid.add_column()

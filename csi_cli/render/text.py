@@ -8,13 +8,14 @@ from __future__ import annotations
 import math
 import unicodedata
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
 import pandas as pd
 from pandas.api.types import is_bool_dtype, is_numeric_dtype
 
-from csi_cli.results import Figure, Report, Table
+from csi_cli.results import Figure, Report, Section, Table
 
 MISSING = "–"
 """What a missing value (None, NaN, NA, infinity) reads as."""
@@ -295,3 +296,36 @@ def setting_items(report: Report) -> list[tuple[str, str]]:
         One item per setting, in the report's order.
     """
     return [(str(name), format_headline(value)) for name, value in report.settings.items()]
+
+
+def shown_sections(report: Report, detail: bool) -> tuple[list[Section], int]:
+    """The report's sections with only the tables to show, and how many were left out.
+
+    Parameters
+    ----------
+    report : Report
+        The report being rendered.
+    detail : bool
+        Keep diagnostic tables (``Table.detail``) too.
+
+    Returns
+    -------
+    (list of Section, int)
+        Sections (empty ones kept, for their headings) and the number of tables left out.
+    """
+    sections, hidden = [], 0
+    for section in report.sections():
+        kept = tuple(t for t in section.tables if detail or not t.detail)
+        hidden += len(section.tables) - len(kept)
+        sections.append(replace(section, tables=kept))
+    return sections, hidden
+
+
+def hidden_note(hidden: int) -> str:
+    """The closing line that counts diagnostic tables left out (empty when none were)."""
+    if not hidden:
+        return ""
+    return (
+        f"{hidden} diagnostic table{'s' if hidden > 1 else ''} not shown: add --detail full, "
+        "or write a file (-o report.xlsx / .html / .json)."
+    )

@@ -22,6 +22,7 @@ from xlsxwriter.utility import quote_sheetname, xl_rowcol_to_cell
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
+from csi_cli.actions import ACTIONS_TITLE, action_table
 from csi_cli.render.html import COLOURS
 from csi_cli.render.text import (
     column_titles,
@@ -73,14 +74,17 @@ def render_xlsx(report: Report) -> bytes:
     Returns
     -------
     bytes
-        The workbook file: "Summary" first, then one sheet per section, then "Settings" when
-        the report has settings.
+        The workbook file: "Actions" first (the ranked action list, when the report has one),
+        "Summary", then one sheet per section, then "Settings" when the report has settings.
     """
     buffer = io.BytesIO()
     workbook = xlsxwriter.Workbook(buffer, _WORKBOOK_OPTIONS)
     workbook.set_properties({"title": report.title})
     styles = _Styles(workbook)
     taken: set[str] = set()
+    if report.actions:
+        section = Section("actions", ACTIONS_TITLE, (action_table(report.actions, ACTIONS_TITLE),))
+        _SectionWriter(workbook, _add_sheet(workbook, "Actions", taken), styles).write(section)
     _summary_sheet(_add_sheet(workbook, "Summary", taken), report, styles)
     for section in report.sections():
         sheet = _add_sheet(workbook, section.title or section.key, taken)
