@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from csi_cli.errors import UsageError
+from csi_cli.formats import FILE_SUFFIXES, FORMATS, SUFFIX_FORMATS, output_format
 from csi_cli.render.html import render_html
 from csi_cli.render.json import render_json
 from csi_cli.render.markdown import render_markdown
@@ -15,7 +16,14 @@ from csi_cli.render.terminal import render_plain, render_terminal
 from csi_cli.render.xlsx import render_xlsx
 from csi_cli.results import Report
 
-__all__ = ["FILE_SUFFIXES", "FORMATS", "render", "render_terminal"]
+__all__ = [
+    "FILE_SUFFIXES",
+    "FORMATS",
+    "SUFFIX_FORMATS",
+    "output_format",
+    "render",
+    "render_terminal",
+]
 
 _RENDERERS: dict[str, Callable[..., str | bytes]] = {
     "table": render_plain,
@@ -25,20 +33,9 @@ _RENDERERS: dict[str, Callable[..., str | bytes]] = {
     "xlsx": render_xlsx,
 }
 
-FORMATS: tuple[str, ...] = tuple(_RENDERERS)
-"""Every value ``--format`` accepts."""
 
 DETAIL_FORMATS = frozenset({"table", "md"})
 """Formats that can leave diagnostic tables out (``--detail summary``)."""
-
-FILE_SUFFIXES: dict[str, str] = {
-    "table": ".txt",
-    "json": ".json",
-    "md": ".md",
-    "html": ".html",
-    "xlsx": ".xlsx",
-}
-"""The file suffix of each format, for ``--output-dir``."""
 
 
 def render(report: Report, fmt: str, *, detail: bool = True) -> str | bytes:

@@ -55,6 +55,9 @@ CHART_HEIGHT = 320
 ROW_HEIGHT = 20
 """Pixels of a default row: how many rows a chart covers."""
 
+ROW_POINTS = 15
+"""Points of one line of text in a row (Excel's default row height)."""
+
 _WORKBOOK_OPTIONS = {
     "in_memory": True,
     "strings_to_formulas": False,
@@ -83,7 +86,7 @@ def render_xlsx(report: Report) -> bytes:
     styles = _Styles(workbook)
     taken: set[str] = set()
     if report.actions:
-        section = Section("actions", ACTIONS_TITLE, (action_table(report.actions, ACTIONS_TITLE),))
+        section = Section("actions", report.title, (action_table(report.actions, ACTIONS_TITLE),))
         _SectionWriter(workbook, _add_sheet(workbook, "Actions", taken), styles).write(section)
     _summary_sheet(_add_sheet(workbook, "Summary", taken), report, styles)
     for section in report.sections():
@@ -143,6 +146,7 @@ class _Styles:
         )
         self.note = workbook.add_format({"italic": True, "font_color": "#595959"})
         self.alert = workbook.add_format({"bold": True, "font_color": "#B03A00"})
+        self.wrap = workbook.add_format({"text_wrap": True, "valign": "top"})
         self._numbers: dict[tuple[str, bool], Format] = {}
 
     def number(self, value: Any, digits: int | None) -> Format:
@@ -178,10 +182,10 @@ def _write_value(
         sheet.write_boolean(row, column, bool(value))
     elif is_number(value):
         sheet.write_number(row, column, float(value), styles.number(value, digits))
-    elif digits is None:
-        sheet.write_string(row, column, format_headline(value))
     else:
-        sheet.write_string(row, column, format_value(value, digits))
+        text = format_headline(value) if digits is None else format_value(value, digits)
+        wrap = styles.wrap if display_width(text) > MAX_COLUMN_WIDTH else None
+        sheet.write_string(row, column, text, wrap)
 
 
 def _fit_columns(sheet: Worksheet, widths: dict[int, int]) -> None:
@@ -275,9 +279,13 @@ class _SectionWriter:
         """Data cells from row ``first``; return the last row written."""
         digits = [table.digits_for(title) for title in titles]
         frame = visible_frame(table)
-        for row, values in enumerate(frame.itertuples(index=False, name=None), start=first):
+        rows = zip(frame.itertuples(index=False, name=None), formatted_rows(table), strict=True)
+        for row, (values, cells) in enumerate(rows, start=first):
             for column, (value, places) in enumerate(zip(values, digits, strict=True)):
                 _write_value(self._sheet, (row, column), value, places, self._styles)
+            lines = max((math.ceil(display_width(c) / MAX_COLUMN_WIDTH) for c in cells), default=1)
+            if lines > 1:  # wrapped text: not every spreadsheet grows the row by itself
+                self._sheet.set_row(row, ROW_POINTS * lines)
         return first + len(frame) - 1
 
     def _widen_for(self, table: Table, titles: list[str]) -> None:
