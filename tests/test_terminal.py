@@ -170,3 +170,9 @@ def test_action_list_follows_the_headline_with_its_evidence():
 
 def test_min_text_width_is_a_readable_column():
     assert MIN_TEXT_WIDTH >= 12
+
+
+def test_a_section_of_diagnostics_only_is_left_out_of_the_summary():
+    report = report_with([Table("Loadings", pd.DataFrame({"b": [2]}), detail=True)])
+    assert "Demo analysis" not in render_plain(report, 80, detail=False)
+    assert "Demo analysis" in render_plain(report, 80, detail=True)

@@ -311,13 +311,15 @@ def shown_sections(report: Report, detail: bool) -> tuple[list[Section], int]:
     Returns
     -------
     (list of Section, int)
-        Sections (empty ones kept, for their headings) and the number of tables left out.
+        Sections with the tables to show (a section that had tables but keeps none is left
+        out) and the number of tables left out.
     """
     sections, hidden = [], 0
     for section in report.sections():
         kept = tuple(t for t in section.tables if detail or not t.detail)
         hidden += len(section.tables) - len(kept)
-        sections.append(replace(section, tables=kept))
+        if kept or not section.tables:
+            sections.append(replace(section, tables=kept))
     return sections, hidden
 
 
