@@ -86,8 +86,9 @@ def test_a_quadrant_is_uncertain_when_an_interval_reaches_its_line():
 
 
 def test_sample_quadrants_are_all_uncertain_because_overall_ignores_the_gap_items():
-    """make_sample.py builds ``overall`` from the Kano performance ratings only, so the
-    SERVQUAL perceptions have no true importance: no item's quadrant is established."""
+    """make_sample.py builds ``overall`` from SAT and the Kano performance ratings and draws
+    the SERVQUAL items independently, so they have no true importance for it: no item's
+    quadrant is established."""
     survey = load(SAMPLE)
     result = ipa.analyze(survey, RunOptions(bootstrap=300, seed=2))
     assert result.source == "relative"
