@@ -265,7 +265,7 @@ def driver_actions(
     return actions
 
 
-def kano_actions(attributes: pd.DataFrame) -> list[Action]:
+def kano_actions(attributes: pd.DataFrame, penalties: pd.DataFrame | None = None) -> list[Action]:
     """Actions from Kano categories.
 
     Parameters
@@ -273,6 +273,10 @@ def kano_actions(attributes: pd.DataFrame) -> list[Action]:
     attributes : pandas.DataFrame
         ``attribute``, ``category``, ``label``, ``separated``, ``worse``, ``abs_worse_ci_low``,
         ``abs_worse_ci_high`` (see :func:`csi_cli.methods.kano.summarize_counts`).
+    penalties : pandas.DataFrame, optional
+        Penalty–reward contrast analysis (``attribute``, ``penalty``, ``penalty_ci_low``,
+        ``penalty_ci_high``): where present, the penalty on the overall rating of a low
+        performance joins the evidence (how much falling below expectation costs).
 
     Returns
     -------
@@ -281,12 +285,19 @@ def kano_actions(attributes: pd.DataFrame) -> list[Action]:
         attributes with |Worse| ≥ :data:`LARGE_WORSE` (:data:`IMPROVE`), and categories whose
         leader or runner-up is M or O but are not clearly separated (:data:`WATCH`).
     """
+    penalty = {} if penalties is None else penalties.set_index("attribute").to_dict("index")
     actions = []
     for row in attributes.to_dict(orient="records"):
         worse = abs(row["worse"])
         evidence = (
             Figure(worse, 2, row["abs_worse_ci_low"], row["abs_worse_ci_high"], label="|Worse|"),
         )
+        if row["attribute"] in penalty:
+            cost = penalty[row["attribute"]]
+            evidence += (
+                Figure(cost["penalty"], 2, cost["penalty_ci_low"], cost["penalty_ci_high"],
+                       label="penalty on overall"),
+            )  # fmt: skip
         tier, reason = _kano_tier(row["category"], row["label"], bool(row["separated"]), worse)
         if tier is None:
             continue

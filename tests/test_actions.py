@@ -103,6 +103,24 @@ def test_kano_actions_by_category_and_separation():
     np.testing.assert_allclose([worse.low, worse.high], [low, high], rtol=1e-12)
 
 
+def test_kano_evidence_adds_the_penalty_of_low_performance():
+    frame = kano_frame({"must": [10, 20, 150, 20, 0, 0], "other": [150, 20, 10, 20, 0, 0]})
+    penalties = pd.DataFrame(
+        {
+            "attribute": ["must"],
+            "penalty": [-1.2],
+            "penalty_ci_low": [-1.5],
+            "penalty_ci_high": [-0.9],
+        }
+    )
+    (found,) = actions.kano_actions(frame, penalties)
+    assert len(found.evidence) == 2
+    penalty = found.evidence[1]
+    assert (penalty.label, penalty.value, penalty.low, penalty.high) == (
+        "penalty on overall", -1.2, -1.5, -0.9,
+    )  # fmt: skip
+
+
 def test_a_kano_category_that_is_not_separated_is_never_separated_or_fixed():
     frame = kano_frame({"mixed": [10, 80, 75, 35, 0, 0]})
     assert frame["label"].tolist() == ["O/M"]
