@@ -173,6 +173,7 @@ class _Column:
     title: str
     width: int
     numeric: bool
+    natural: int = 0  # the widest cell, uncapped
 
 
 def print_table(table: Table, console: Console) -> None:
@@ -238,7 +239,7 @@ def _columns(frame: pd.DataFrame, rows: list[list[str]]) -> list[_Column]:
         cells = max((display_width(row[position]) for row in rows), default=0)
         header = min(display_width(title), MAX_HEADER_WIDTH)
         width = max(min(cells, MAX_TEXT_WIDTH), header)
-        columns.append(_Column(title, width, is_numeric_column(frame, position)))
+        columns.append(_Column(title, width, is_numeric_column(frame, position), cells))
     return columns
 
 
@@ -250,7 +251,8 @@ def table_width(widths: Sequence[int]) -> int:
 def fit_text_columns(columns: list[_Column], available: int) -> list[_Column]:
     """Narrow the widest text columns (they wrap) so that the whole table fits; when even text
     columns of :data:`MIN_TEXT_WIDTH` would not make it fit, keep every width (the table is
-    split instead, and wrapping would only cost lines).
+    split instead, and wrapping would only cost lines). A table narrower than the line gives
+    the spare width to its capped text columns.
 
     Parameters
     ----------
@@ -266,6 +268,8 @@ def fit_text_columns(columns: list[_Column], available: int) -> list[_Column]:
     """
     widths = [c.width for c in columns]
     excess = table_width(widths) - available
+    if excess < 0:
+        return _widen_capped(columns, -excess)
     while excess > 0:
         wrappable = [
             i for i, c in enumerate(columns) if not c.numeric and widths[i] > MIN_TEXT_WIDTH
@@ -279,6 +283,16 @@ def fit_text_columns(columns: list[_Column], available: int) -> list[_Column]:
     if excess > 0:
         return columns
     return [replace(c, width=w) for c, w in zip(columns, widths, strict=True)]
+
+
+def _widen_capped(columns: list[_Column], room: int) -> list[_Column]:
+    """Give spare line width to text columns capped at :data:`MAX_TEXT_WIDTH` (fewer wraps)."""
+    widened = []
+    for column in columns:
+        extra = min(room, max(column.natural - column.width, 0)) if not column.numeric else 0
+        room -= extra
+        widened.append(replace(column, width=column.width + extra))
+    return widened
 
 
 def column_groups(widths: list[int], available: int, keys: Sequence[int] = (0,)) -> list[list[int]]:
