@@ -18,8 +18,9 @@ Tier (what kind of finding it is):
    separated; the largest significant shortfall (P − E < 0) among the SERVQUAL dimensions.
 2. *improve* — a significant shortfall of smaller weight: a clearly one-dimensional Kano
    attribute with a large |Worse| (≥ :data:`LARGE_WORSE`); any other significant shortfall
-   dimension; a significant driver below the performance line but with less importance; an NPS
-   whose whole interval is below zero.
+   dimension; a significant driver below the performance line but with less importance; an
+   item established in the "Concentrate here" quadrant of the importance–performance map (both
+   intervals clear of the crosshair); an NPS whose whole interval is below zero.
 3. *watch* — a signal that is not yet clear: a must-be or one-dimensional category not
    clearly separated from its runner-up (e.g. ``M/O``); a negative NPS whose interval reaches
    zero.
@@ -28,7 +29,8 @@ Score (0–1, how much of the customer base the finding concerns):
 
 - Kano: |Worse| = (O + M)/(A + O + M + I), the share of customers dissatisfied when the
   attribute is missing (Berger et al. 1993);
-- gap: the share of respondents whose perception is below their expectation on the dimension;
+- gap: the share of respondents whose perception is below their expectation on the dimension
+  (on the item, for importance–performance actions);
 - NPS: the share of detractors;
 - CSI drivers: the standardized total effect on the target (the SDs of the target that move
   with one SD of the driver), which lies on the same 0–1 range for any real driver.
@@ -347,6 +349,58 @@ def gap_actions(levels: pd.DataFrame, name_column: str) -> list[Action]:
         for first, row in zip(
             [True] + [False] * (len(short) - 1), short.to_dict(orient="records"), strict=True
         )
+    ]
+
+
+def ipa_actions(ipa: pd.DataFrame, items: pd.DataFrame, source: str = "gap") -> list[Action]:
+    """Items established in the "Concentrate here" quadrant of the importance–performance map.
+
+    Parameters
+    ----------
+    ipa : pandas.DataFrame
+        ``item``, ``quadrant``, ``uncertain``, ``importance`` and ``performance`` with their
+        ``*_ci_low``/``*_ci_high`` (see :func:`csi_cli.methods.ipa.importance_performance`).
+    items : pandas.DataFrame
+        Gap per item with ``item`` and ``share_below`` (the score).
+    source : str
+        The analysis the map belongs to.
+
+    Returns
+    -------
+    list of Action
+        :data:`IMPROVE` for each item whose quadrant is "Concentrate here" and not uncertain
+        (both intervals clear of the crosshair).
+    """
+    from csi_cli.methods.ipa import CONCENTRATE  # here: renderers import this module, not scipy
+
+    share = items.set_index("item")["share_below"] if "share_below" in items else pd.Series()
+    established = ~ipa["uncertain"].astype("boolean").fillna(True).astype(bool)
+    chosen = ipa.loc[(ipa["quadrant"] == CONCENTRATE) & established]
+    return [
+        Action(
+            subject=str(row["item"]),
+            reason="important item, performance below average",
+            evidence=(
+                Figure(
+                    row["importance"],
+                    3,
+                    row["importance_ci_low"],
+                    row["importance_ci_high"],
+                    label="importance",
+                ),
+                Figure(
+                    row["performance"],
+                    2,
+                    row["performance_ci_low"],
+                    row["performance_ci_high"],
+                    label="performance",
+                ),
+            ),
+            source=source,
+            tier=IMPROVE,
+            score=float(share.get(row["item"], 0.0)),
+        )
+        for row in chosen.to_dict(orient="records")
     ]
 
 

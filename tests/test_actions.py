@@ -144,6 +144,21 @@ def test_gap_actions_take_significant_shortfalls_largest_first():
     assert [a.score for a in found] == [0.9, 0.8, 0.6]
 
 
+def test_ipa_actions_take_established_concentrate_here_items_only():
+    ipa = pd.DataFrame(
+        {
+            "item": ["Q1", "Q2", "Q3", "Q4"],
+            "quadrant": ["Concentrate here"] * 2 + ["Low priority", "Concentrate here"],
+            "uncertain": [False, True, False, None],
+            **{f"{m}{end}": [0.5, 0.5, 0.5, 0.5] for m in ("importance", "performance")
+               for end in ("", "_ci_low", "_ci_high")},
+        }
+    )  # fmt: skip
+    items = pd.DataFrame({"item": ["Q1", "Q2", "Q3", "Q4"], "share_below": [0.7, 0.6, 0.5, 0.4]})
+    found = actions.ipa_actions(ipa, items)
+    assert [(a.subject, a.tier, a.score) for a in found] == [("Q1", IMPROVE, 0.7)]
+
+
 def test_nps_action_tier_depends_on_the_interval():
     assert actions.nps_actions(5.0, -2.0, 12.0, 0.3) == []
     assert actions.nps_actions(-10.0, -18.0, -2.0, 0.4)[0].tier == IMPROVE
