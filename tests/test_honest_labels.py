@@ -11,8 +11,9 @@ import pytest
 from scipy import stats
 
 from csi_cli.methods import index, ipa, pls
-from csi_cli.options import RunOptions
+from csi_cli.options import GapOptions
 from csi_cli.survey import load
+from tests.helpers import run_analysis
 
 SAMPLE = Path(__file__).resolve().parents[1] / "sample_data" / "survey.xlsx"
 
@@ -90,7 +91,7 @@ def test_sample_quadrants_are_all_uncertain_because_overall_ignores_the_gap_item
     the SERVQUAL items independently, so they have no true importance for it: no item's
     quadrant is established."""
     survey = load(SAMPLE)
-    result = ipa.analyze(survey, RunOptions(bootstrap=300, seed=2))
+    result = ipa.analyze(survey, GapOptions(), bootstrap=300, seed=2)
     assert result.source == "relative"
     assert result.items["uncertain"].all()
     # every importance interval reaches the importance line (relative weights are ≥ 0, so a
@@ -130,7 +131,7 @@ def test_stated_weights_win_and_are_normalized():
 
 def test_sample_weighted_csi_leaves_out_complaints_and_loyalty():
     survey = load(SAMPLE)
-    result = index.run(survey, RunOptions(bootstrap=0, method="weighted"))
+    result = run_analysis("index", survey, bootstrap=0, method="weighted")
     frame = survey.frame
     scale_low, scale_high = 1, 10
     rescaled = {

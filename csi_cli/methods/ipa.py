@@ -21,7 +21,7 @@ from csi_cli.methods import pls
 from csi_cli.results import Chart, Table, plain, records
 
 if TYPE_CHECKING:
-    from csi_cli.options import RunOptions
+    from csi_cli.options import GapOptions
     from csi_cli.survey import Survey
 
 DerivedMethod = Literal["correlation", "regression", "relative"]
@@ -384,11 +384,15 @@ def importance_performance(
     return IpaResult(items, source, crosshair, x_line, y_line, r2, tuple(notes))
 
 
-def analyze(survey: Survey, options: RunOptions) -> IpaResult | None:
+def analyze(
+    survey: Survey, options: GapOptions, *, bootstrap: int = 0, seed: int = 1
+) -> IpaResult | None:
     """Importance–performance map of the survey's gap items, or None without importance.
 
     ``options.importance``: ``"auto"`` uses stated importance when ``<item>_I`` columns exist,
-    else relative weights on the ``overall`` rating when it exists, else no map.
+    else relative weights on the ``overall`` rating when it exists, else no map. Performance
+    and stated importance carry t intervals of their means, derived importance a percentile
+    interval from ``bootstrap`` resamples (none below 2) drawn with ``seed``.
 
     Raises
     ------
@@ -411,7 +415,7 @@ def analyze(survey: Survey, options: RunOptions) -> IpaResult | None:
     else:
         overall = survey.numeric(survey.layout.overall)
         importance, r2 = derived_importance(perceptions, overall, source)
-        importance_bounds = _bootstrap_bounds(perceptions, overall, source, options)
+        importance_bounds = _bootstrap_bounds(perceptions, overall, source, bootstrap, seed)
     return importance_performance(
         [i.item for i in items],
         np.nanmean(perceptions, axis=0),
@@ -425,13 +429,13 @@ def analyze(survey: Survey, options: RunOptions) -> IpaResult | None:
 
 
 def _bootstrap_bounds(
-    perceptions: np.ndarray, overall: np.ndarray, source: DerivedMethod, options: RunOptions
+    perceptions: np.ndarray, overall: np.ndarray, source: DerivedMethod, resamples: int, seed: int
 ) -> tuple[np.ndarray, np.ndarray]:
     """Percentile bootstrap interval of derived importance (NaN without resamples)."""
     k = perceptions.shape[1]
-    if options.bootstrap < 2:
+    if resamples < 2:
         return np.full(k, np.nan), np.full(k, np.nan)
-    draws = bootstrap_importance(perceptions, overall, source, options.bootstrap, options.seed)
+    draws = bootstrap_importance(perceptions, overall, source, resamples, seed)
     draws = draws[np.isfinite(draws).all(axis=1)]
     if draws.shape[0] < 2:
         return np.full(k, np.nan), np.full(k, np.nan)

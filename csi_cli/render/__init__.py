@@ -1,4 +1,4 @@
-"""Renderers: one :class:`~csi_cli.results.Report`, many formats.
+"""Renderers: one :class:`~csi_cli.results.Document`, many formats.
 
 Renderers never compute statistics; they only round (with ``Table.digits``) and lay out.
 """
@@ -14,7 +14,7 @@ from csi_cli.render.json import render_json
 from csi_cli.render.markdown import render_markdown
 from csi_cli.render.terminal import render_plain, render_terminal
 from csi_cli.render.xlsx import render_xlsx
-from csi_cli.results import Report
+from csi_cli.results import Document
 
 __all__ = [
     "FILE_SUFFIXES",
@@ -38,13 +38,13 @@ DETAIL_FORMATS = frozenset({"table", "md"})
 """Formats that can leave diagnostic tables out (``--detail summary``)."""
 
 
-def render(report: Report, fmt: str, *, detail: bool = True) -> str | bytes:
-    """Render ``report`` in format ``fmt``.
+def render(document: Document, fmt: str, *, detail: bool = True) -> str | bytes:
+    """Render ``document`` in format ``fmt``.
 
     Parameters
     ----------
-    report : Report
-        The report to render.
+    document : Document
+        The document to render.
     fmt : {"table", "json", "md", "html", "xlsx"}
         "table" is the plain-text table layout for files and pipes (use
         :func:`render_terminal` to print to a terminal).
@@ -70,5 +70,5 @@ def render(report: Report, fmt: str, *, detail: bool = True) -> str | bytes:
             f"Unknown format {fmt!r}. Choose one of: {choices}.", code="unknown-format"
         ) from None
     if fmt in DETAIL_FORMATS:
-        return renderer(report, detail=detail)
-    return renderer(report)
+        return renderer(document, detail=detail)
+    return renderer(document)

@@ -22,7 +22,7 @@ from csi_cli.render.text import (
     shown_sections,
     visible_frame,
 )
-from csi_cli.results import Report, Section, Table
+from csi_cli.results import Document, Section, Table
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*\[\]|])|(?<!\w)_|_(?!\w)")
 _BLOCK_MARKER = re.compile(r"^(\d*)([#+=.)-])")
@@ -46,13 +46,13 @@ def escape_markdown(text: str) -> str:
     return _MARKDOWN_SPECIAL.sub(lambda match: "\\" + match.group(0), escaped)
 
 
-def render_markdown(report: Report, *, detail: bool = True) -> str:
-    """The report as a Markdown document.
+def render_markdown(document: Document, *, detail: bool = True) -> str:
+    """The document as a Markdown document.
 
     Parameters
     ----------
-    report : Report
-        The report to render.
+    document : Document
+        The document to render.
     detail : bool, default True
         Include diagnostic tables (``Table.detail``); otherwise a line counts those left out.
 
@@ -61,24 +61,24 @@ def render_markdown(report: Report, *, detail: bool = True) -> str:
     str
         Markdown text ending in a newline.
     """
-    blocks = [f"# {escape_markdown(report.title)}", _headline(report)]
-    if report.actions:
-        blocks.append(_actions(report.actions))
-    if report.notes:
-        blocks.append(_notes(report.notes))
-    sections, hidden = shown_sections(report, detail)
+    blocks = [f"# {escape_markdown(document.title)}", _headline(document)]
+    if document.actions:
+        blocks.append(_actions(document.actions))
+    if document.notes:
+        blocks.append(_notes(document.notes))
+    sections, hidden = shown_sections(document, detail)
     blocks.extend(_section(section) for section in sections)
     if hidden:
         blocks.append(f"*{escape_markdown(hidden_note(hidden))}*")
-    if report.settings:
-        blocks.append(_settings(report))
+    if document.settings:
+        blocks.append(_settings(document))
     return "\n\n".join(blocks) + "\n"
 
 
-def _headline(report: Report) -> str:
+def _headline(document: Document) -> str:
     return "\n".join(
         f"- **{escape_markdown(label)}:** {escape_markdown(format_headline(value))}"
-        for label, value in headline_items(report)
+        for label, value in headline_items(document)
     )
 
 
@@ -133,7 +133,7 @@ def _row(cells: list[str], *, escape: bool = True) -> str:
     return "| " + " | ".join(texts) + " |"
 
 
-def _settings(report: Report) -> str:
+def _settings(document: Document) -> str:
     rows = [_row(["Setting", "Value"]), _row(["---", "---"], escape=False)]
-    rows.extend(_row([name, value]) for name, value in setting_items(report))
+    rows.extend(_row([name, value]) for name, value in setting_items(document))
     return "## Settings\n\n" + "\n".join(rows)

@@ -42,7 +42,7 @@ from csi_cli.render.text import (
     shown_sections,
     visible_frame,
 )
-from csi_cli.results import Report, Section, Table
+from csi_cli.results import Document, Section, Table
 
 PLAIN_WIDTH = 80
 """Width of the plain-text rendering when ``COLUMNS`` does not say otherwise."""
@@ -80,26 +80,26 @@ def plain_width() -> int:
     return PLAIN_WIDTH
 
 
-def render_terminal(report: Report, console: Console, *, detail: bool = True) -> None:
-    """Print the report to ``console``.
+def render_terminal(document: Document, console: Console, *, detail: bool = True) -> None:
+    """Print the document to ``console``.
 
     Parameters
     ----------
-    report : Report
-        The report to print.
+    document : Document
+        The document to print.
     console : rich.console.Console
         Where to print; its width, colour system and terminal detection decide the layout and
         whether any escape codes are written.
     detail : bool, default True
         Print diagnostic tables too; otherwise a closing line counts the tables left out.
     """
-    console.print(Text(report.title, style="bold"))
-    console.print(_headline(report))
-    for note in report.notes:
+    console.print(Text(document.title, style="bold"))
+    console.print(_headline(document))
+    for note in document.notes:
         console.print(Text(f"! {note}", style="bold yellow"))
-    if report.actions:
-        _print_actions(report.actions, console)
-    sections, hidden = shown_sections(report, detail)
+    if document.actions:
+        _print_actions(document.actions, console)
+    sections, hidden = shown_sections(document, detail)
     for section in sections:
         _print_section(section, console)
     if hidden:
@@ -107,13 +107,13 @@ def render_terminal(report: Report, console: Console, *, detail: bool = True) ->
         console.print(Text(hidden_note(hidden), style="dim"))
 
 
-def render_plain(report: Report, width: int | None = None, *, detail: bool = True) -> str:
+def render_plain(document: Document, width: int | None = None, *, detail: bool = True) -> str:
     """The terminal rendering as plain text, with no escape codes.
 
     Parameters
     ----------
-    report : Report
-        The report to render.
+    document : Document
+        The document to render.
     width : int, optional
         Line width to lay the tables out for (default: :func:`plain_width`).
     detail : bool, default True
@@ -132,15 +132,15 @@ def render_plain(report: Report, width: int | None = None, *, detail: bool = Tru
         color_system=None,
         emoji=False,
     )
-    render_terminal(report, console, detail=detail)
+    render_terminal(document, console, detail=detail)
     return "".join(line.rstrip() + "\n" for line in buffer.getvalue().splitlines())
 
 
-def _headline(report: Report) -> RichTable:
+def _headline(document: Document) -> RichTable:
     grid = RichTable.grid(padding=(0, 2))
     grid.add_column(style="bold", no_wrap=True)
     grid.add_column()
-    for label, value in headline_items(report):
+    for label, value in headline_items(document):
         grid.add_row(Text(label), Text(format_headline(value)))
     return grid
 

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 from pandas.api.types import is_bool_dtype, is_numeric_dtype
 
-from csi_cli.results import Figure, Report, Section, Table
+from csi_cli.results import Document, Figure, Section, Table
 
 MISSING = "–"
 """What a missing value (None, NaN, NA, infinity) reads as."""
@@ -155,7 +155,7 @@ def format_headline(value: Any) -> str:
     Parameters
     ----------
     value : Any
-        A value of ``Report.summary`` or ``Report.settings``.
+        A value of ``Document.summary`` or ``Document.settings``.
 
     Returns
     -------
@@ -264,47 +264,47 @@ def display_width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
 
 
-def headline_items(report: Report) -> list[tuple[str, Any]]:
-    """What every rendering shows first: the source, n, then the report's summary items.
+def headline_items(document: Document) -> list[tuple[str, Any]]:
+    """What every rendering shows first: the source, n, then the document's summary items.
 
     Parameters
     ----------
-    report : Report
-        The report being rendered.
+    document : Document
+        The document being rendered.
 
     Returns
     -------
     list of (str, Any)
         Labels and raw values; renderers format them.
     """
-    items: list[tuple[str, Any]] = [("Source", report.source), ("Respondents (n)", report.n)]
-    items.extend((str(label), value) for label, value in report.summary.items())
+    items: list[tuple[str, Any]] = [("Source", document.source), ("Respondents (n)", document.n)]
+    items.extend((str(label), value) for label, value in document.summary.items())
     return items
 
 
-def setting_items(report: Report) -> list[tuple[str, str]]:
+def setting_items(document: Document) -> list[tuple[str, str]]:
     """The method settings of the run, as label and text.
 
     Parameters
     ----------
-    report : Report
-        The report being rendered.
+    document : Document
+        The document being rendered.
 
     Returns
     -------
     list of (str, str)
-        One item per setting, in the report's order.
+        One item per setting, in the document's order.
     """
-    return [(str(name), format_headline(value)) for name, value in report.settings.items()]
+    return [(str(name), format_headline(value)) for name, value in document.settings.items()]
 
 
-def shown_sections(report: Report, detail: bool) -> tuple[list[Section], int]:
-    """The report's sections with only the tables to show, and how many were left out.
+def shown_sections(document: Document, detail: bool) -> tuple[list[Section], int]:
+    """The document's sections with only the tables to show, and how many were left out.
 
     Parameters
     ----------
-    report : Report
-        The report being rendered.
+    document : Document
+        The document being rendered.
     detail : bool
         Keep diagnostic tables (``Table.detail``) too.
 
@@ -315,7 +315,7 @@ def shown_sections(report: Report, detail: bool) -> tuple[list[Section], int]:
         out) and the number of tables left out.
     """
     sections, hidden = [], 0
-    for section in report.sections():
+    for section in document.sections():
         kept = tuple(t for t in section.tables if detail or not t.detail)
         hidden += len(section.tables) - len(kept)
         if kept or not section.tables:
@@ -329,7 +329,7 @@ def hidden_note(hidden: int) -> str:
         return ""
     return (
         f"{hidden} diagnostic table{'s' if hidden > 1 else ''} not shown: add --detail full, "
-        "or write a file (-o report.xlsx / .html / .json)."
+        "or write a file (-o document.xlsx / .html / .json)."
     )
 
 
