@@ -419,7 +419,7 @@ def nps_actions(nps: float, ci_low: float, ci_high: float, detractor_share: floa
         return []
     return [
         Action(
-            subject="recommendation (NPS)",
+            subject="likelihood to recommend",
             reason="more detractors than promoters",
             evidence=(Figure(nps, 1, ci_low, ci_high, label="NPS"),),
             source="nps",

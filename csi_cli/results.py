@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal, Protocol, runtime_checkable
 
 import numpy as np
@@ -59,6 +59,18 @@ class Table:
     def digits_for(self, column: str) -> int:
         """Decimals to show for ``column``."""
         return self.digits.get(column, 3)
+
+
+def respondents_used(n_used: int, n: int, reason: str) -> str:
+    """The headline text for an analysis that left respondents out, e.g.
+    ``"492 of 500 (8 left out: a blank CSI answer)"``."""
+    because = f": {reason}" if reason else ""
+    return f"{n_used} of {n} ({n - n_used} left out{because})"
+
+
+def diagnostic(*tables: Table) -> list[Table]:
+    """The tables marked as diagnostics (``detail=True``): shown with ``--detail full``."""
+    return [replace(table, detail=True) for table in tables]
 
 
 @dataclass(frozen=True)

@@ -25,7 +25,7 @@ from csi_cli.render.terminal import (
     table_width,
 )
 from csi_cli.render.text import display_width
-from csi_cli.results import Figure, Report, Table
+from csi_cli.results import Document, Figure, Table
 
 
 def printed(table: Table, width: int = 80) -> str:
@@ -129,7 +129,7 @@ def test_columns_sets_the_piped_width(monkeypatch, value, expected):
     assert plain_width() == expected
 
 
-def report_with(tables: list[Table], actions: tuple[Action, ...] = ()) -> Report:
+def report_with(tables: list[Table], actions: tuple[Action, ...] = ()) -> Document:
     @__import__("dataclasses").dataclass
     class Result:
         name: str = "demo"
@@ -141,7 +141,7 @@ def report_with(tables: list[Table], actions: tuple[Action, ...] = ()) -> Report
         def tables(self):
             return tables
 
-    return Report("Report", "file.xlsx", 10, (Result(),), actions=actions)
+    return Document("Document", "file.xlsx", 10, (Result(),), actions=actions)
 
 
 def test_diagnostic_tables_wait_for_detail_and_are_counted():

@@ -329,7 +329,7 @@ def hidden_note(hidden: int) -> str:
         return ""
     return (
         f"{hidden} diagnostic table{'s' if hidden > 1 else ''} not shown: add --detail full, "
-        "or write a file (-o document.xlsx / .html / .json)."
+        "or write a file (-o report.xlsx / .html / .json)."
     )
 
 
