@@ -10,7 +10,6 @@ import pytest
 from csi_cli.errors import UsageError
 from csi_cli.formats import FORMATS, SUFFIX_FORMATS, output_format
 from csi_cli.render import _RENDERERS
-from csi_cli.render.text import problem_line
 from csi_cli.validate import Problem
 
 
@@ -62,10 +61,8 @@ def test_problem_line_holds_file_sheet_column_rows_code_and_message():
         code="text-in-rating", severity="error", analysis="index",
         message="2 cells hold text,\n  not a rating.", column="SAT1", rows=(3, 7), count=4,
     )  # fmt: skip
-    assert problem_line("bad.xlsx", "data", problem) == (
+    assert problem.line("bad.xlsx", "data") == (
         "bad.xlsx:data:SAT1:3,7,+2: error [text-in-rating] 2 cells hold text, not a rating."
     )
     general = Problem("no-analysis", "error", "general", "Nothing to analyze.")
-    assert (
-        problem_line("x.csv", None, general) == "x.csv:::: error [no-analysis] Nothing to analyze."
-    )
+    assert general.line("x.csv", None) == "x.csv:::: error [no-analysis] Nothing to analyze."

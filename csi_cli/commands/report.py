@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, TextIO
 
 import typer
 
@@ -120,10 +120,11 @@ def report_command(
         assert result.period is not None
         history.record(history_path, history.entry(result), history.figures(result))
         result = comparison.with_trend(result, history.trend(history_path, result.period.first))
+    to_stdout = output_dir is None or (shared.fmt is not None and shared.output is None)
     if output_dir is not None:
-        _write_all(result, output_dir)
+        _write_all(result, output_dir, sys.stderr if to_stdout else sys.stdout)
     if output_dir is None or shared.fmt is not None or shared.output is not None:
-        common.emit(result, chosen_format, shared.output)
+        common.emit(result, chosen_format, shared.output, detail=shared.shows_detail())
     failures = _failures(result, fail_below, fail_on_drop)
     if failures:
         console = common.stderr()
@@ -132,8 +133,10 @@ def report_command(
         raise typer.Exit(EXIT_ALERT)
 
 
-def _write_all(result: PeriodDocument, folder: Path) -> None:
-    """Render every format first, then write each file atomically."""
+def _write_all(result: PeriodDocument, folder: Path, listing: TextIO) -> None:
+    """Render every format first, then write each file atomically; list each written file on
+    ``listing`` (stdout, or stderr when the document itself goes to stdout), one per line
+    (nothing with ``--quiet``)."""
     from csi_cli.render import FILE_SUFFIXES, render
 
     assert result.period is not None
@@ -144,7 +147,8 @@ def _write_all(result: PeriodDocument, folder: Path) -> None:
             write_bytes_atomic(path, content)
         else:
             write_text_atomic(path, content)
-        _progress(f"wrote {path}")
+        if not common.FLAGS["quiet"]:
+            listing.write(f"{path}\n")
 
 
 def _make_folder(folder: Path) -> None:

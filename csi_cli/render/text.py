@@ -331,30 +331,3 @@ def hidden_note(hidden: int) -> str:
         f"{hidden} diagnostic table{'s' if hidden > 1 else ''} not shown: add --detail full, "
         "or write a file (-o report.xlsx / .html / .json)."
     )
-
-
-def problem_line(file: str, sheet: str | None, problem: Any) -> str:
-    """One validation problem on one grep-friendly line.
-
-    Parameters
-    ----------
-    file, sheet : str
-        Where the survey was read (sheet None for text files).
-    problem : csi_cli.validate.Problem
-        The problem (``column``, ``rows``, ``count``, ``severity``, ``code``, ``message``).
-
-    Returns
-    -------
-    str
-        ``file:sheet:column:rows: severity [code] message`` — empty fields stay empty, rows are
-        comma-separated with ``+N`` for those not listed, and the message is one line, e.g.
-        ``bad.csv::SAT1:3,7: error [text-in-rating] 2 cells hold text, not a rating.``
-    """
-    rows = ",".join(map(str, problem.rows))
-    if problem.count > len(problem.rows):
-        rows += f",+{problem.count - len(problem.rows)}"
-    message = " ".join(str(problem.message).split())
-    return (
-        f"{file}:{sheet or ''}:{problem.column or ''}:{rows}: "
-        f"{problem.severity} [{problem.code}] {message}"
-    )
