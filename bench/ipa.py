@@ -17,7 +17,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from csi_cli.methods import ipa, pls
+from csi_cli.methods import ipa, pls_bootstrap
 
 LOOP_SAMPLE = 50
 
@@ -46,7 +46,7 @@ def main(n: int = 100_000, resamples: int = 5_000) -> None:
     start = time.perf_counter()
     loop(drivers, overall, LOOP_SAMPLE)
     looped = (time.perf_counter() - start) * resamples / LOOP_SAMPLE
-    units = min(n, pls.MAX_UNITS)
+    units = min(n, pls_bootstrap.MAX_UNITS)
     print(f"{n:,} respondents × 22 items, {resamples:,} resamples ({units:,} resampling units)")
     print(f"batched bootstrap       {batched:8.2f} s")
     print(f"per-resample loop       {looped:8.2f} s   (50 timed, scaled)")

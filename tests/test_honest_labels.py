@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from csi_cli.methods import index, ipa, pls
+from csi_cli.methods import index, ipa, pls, pls_bootstrap
 from csi_cli.options import GapOptions
 from csi_cli.survey import load
 from tests.helpers import run_analysis
@@ -31,7 +31,7 @@ def test_bootstrap_importance_equals_a_loop_over_resampled_files(method):
     resamples, seed = 40, 11
     batched = ipa.bootstrap_importance(x, y, method, resamples, seed)
     # the same counts, drawn again, expanded into real resampled data sets one by one
-    counts = pls.draw_counts(np.random.default_rng(seed), resamples, len(y)).astype(int)
+    counts = pls_bootstrap.draw_counts(np.random.default_rng(seed), resamples, len(y)).astype(int)
     for b in range(resamples):
         rows = np.repeat(np.arange(len(y)), counts[b])
         expected, _ = ipa.derived_importance(x[rows], y[rows], method)

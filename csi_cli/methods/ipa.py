@@ -17,7 +17,7 @@ import pandas as pd
 from scipy import stats
 
 from csi_cli.errors import ModelError, UsageError
-from csi_cli.methods import pls
+from csi_cli.methods import pls_bootstrap
 from csi_cli.results import Chart, Table, plain, records
 
 if TYPE_CHECKING:
@@ -182,18 +182,20 @@ def bootstrap_importance(
     Notes
     -----
     Respondents are resampled with replacement; each resample's correlation matrix comes from
-    the batched moments of :func:`csi_cli.methods.pls.unit_moments` (large samples resample
-    random groups, see :func:`csi_cli.methods.pls.resampling_units`), and the importances of
-    all resamples from one batched eigendecomposition (Efron & Tibshirani 1993, ch. 6, 13).
+    the batched moments of :func:`csi_cli.methods.pls_bootstrap.unit_moments` (large samples
+    resample random groups, see :func:`csi_cli.methods.pls_bootstrap.resampling_units`), and
+    the importances of all resamples from one batched eigendecomposition (Efron & Tibshirani
+    1993, ch. 6, 13).
     """
     x = np.asarray(drivers, dtype=float)
     y = np.asarray(overall, dtype=float)
     complete = ~(np.isnan(x).any(axis=1) | np.isnan(y))
     rng = np.random.default_rng(seed)
-    units = pls.resampling_units(np.column_stack([x[complete], y[complete]]), rng)
+    units = pls_bootstrap.resampling_units(np.column_stack([x[complete], y[complete]]), rng)
     draws = []
-    for size in pls.resample_batches(resamples, units.count):
-        cov = pls.unit_moments(units, pls.draw_counts(rng, size, units.count)).cov
+    for size in pls_bootstrap.resample_batches(resamples, units.count):
+        counts = pls_bootstrap.draw_counts(rng, size, units.count)
+        cov = pls_bootstrap.unit_moments(units, counts).cov
         draws.append(_importance_of_covariances(cov, method))
     return np.concatenate(draws)
 
@@ -439,7 +441,7 @@ def _bootstrap_bounds(
     draws = draws[np.isfinite(draws).all(axis=1)]
     if draws.shape[0] < 2:
         return np.full(k, np.nan), np.full(k, np.nan)
-    return pls.percentile_interval(draws, LEVEL)
+    return pls_bootstrap.percentile_interval(draws, LEVEL)
 
 
 def _importance_source(survey: Survey, requested: str) -> str | None:
