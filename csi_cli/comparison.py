@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from csi_cli.actions import collect
 from csi_cli.analyses import get, supported
 from csi_cli.analyses.gap import respondent_gaps
 from csi_cli.analyses.index import basis_data, index_basis
@@ -451,6 +452,7 @@ def build_period_document(
         n=current_survey.n,
         results=tuple(current.values()),
         notes=found + warnings,
+        actions=tuple(collect(current.values())),
         period=period,
         previous=previous,
         n_previous=prior_survey.n,

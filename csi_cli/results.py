@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal, Protocol, runtime_checkable
 
 import numpy as np
@@ -39,7 +39,13 @@ class Chart:
 
 @dataclass(frozen=True)
 class Table:
-    """A titled table for people: renderers round with ``digits`` (default 3 decimals)."""
+    """A titled table for people: renderers round with ``digits`` (default 3 decimals).
+
+    ``keys`` names the columns that identify a row (default: the first column); a renderer
+    that splits a wide table repeats all of them in every part. ``detail`` marks a diagnostic
+    table: the terminal and Markdown on stdout show it only with ``--detail full``, files
+    (xlsx, HTML, JSON) always hold it.
+    """
 
     title: str
     frame: pd.DataFrame
@@ -47,10 +53,24 @@ class Table:
     note: str = ""
     chart: Chart | None = None
     key: str = ""
+    keys: tuple[str, ...] = ()
+    detail: bool = False
 
     def digits_for(self, column: str) -> int:
         """Decimals to show for ``column``."""
         return self.digits.get(column, 3)
+
+
+def respondents_used(n_used: int, n: int, reason: str) -> str:
+    """The headline text for an analysis that left respondents out, e.g.
+    ``"492 of 500 (8 left out: a blank CSI answer)"``."""
+    because = f": {reason}" if reason else ""
+    return f"{n_used} of {n} ({n - n_used} left out{because})"
+
+
+def diagnostic(*tables: Table) -> list[Table]:
+    """The tables marked as diagnostics (``detail=True``): shown with ``--detail full``."""
+    return [replace(table, detail=True) for table in tables]
 
 
 @dataclass(frozen=True)
@@ -58,12 +78,15 @@ class Figure:
     """A headline number with the decimals it is shown with (and an optional interval).
 
     The core never rounds: it says how many decimals a figure deserves, renderers apply it.
+    ``label`` names the measure when the figure stands in a table cell ("gap P − E -1.05
+    (95% CI ...)").
     """
 
     value: float
     digits: int = 1
     low: float | None = None
     high: float | None = None
+    label: str = ""
 
 
 @runtime_checkable
@@ -137,7 +160,9 @@ class Document:
     (``csi analyze``) it maps each result's ``name`` to its document, beside ``n`` and
     ``source``. ``summary`` holds the headline
     figures people read first (label → :class:`Figure`, text or number); they repeat numbers of
-    the results, so the JSON document leaves them out.
+    the results, so the JSON document leaves them out. ``actions`` is the ranked action list
+    (:class:`csi_cli.actions.Action`) that renderers show right after the headline; the JSON of
+    a several-result report holds it under ``"actions"``.
     """
 
     title: str
@@ -148,6 +173,7 @@ class Document:
     notes: tuple[str, ...] = ()
     summary: Mapping[str, Any] = field(default_factory=dict)
     primary: str | None = None
+    actions: tuple[Any, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         if len(self.results) == 1 or self.primary is not None:
@@ -160,6 +186,8 @@ class Document:
         document: dict[str, Any] = {"source": self.source, "n": self.n}
         for result in self.results:
             document[result.name] = plain(result.to_dict())
+        if self.actions:
+            document["actions"] = [action.to_dict() for action in self.actions]
         if self.notes:
             document["notes"] = list(self.notes)
         return document

@@ -52,6 +52,20 @@ class Problem:
     rows: tuple[int, ...] = ()
     count: int = 0
 
+    def line(self, file: str, sheet: str | None) -> str:
+        """The problem on one grep-friendly line: ``file:sheet:column:rows: severity [code]
+        message`` — empty fields stay empty, rows are comma-separated with ``+N`` for those
+        not listed, the message has no line breaks; e.g. ``bad.csv::SAT1:3,7: error
+        [text-in-rating] 2 cells hold text, not a rating.``"""
+        rows = ",".join(map(str, self.rows))
+        if self.count > len(self.rows):
+            rows += f",+{self.count - len(self.rows)}"
+        message = " ".join(self.message.split())
+        return (
+            f"{file}:{sheet or ''}:{self.column or ''}:{rows}: "
+            f"{self.severity} [{self.code}] {message}"
+        )
+
     def to_dict(self) -> dict:
         """JSON form."""
         return plain(

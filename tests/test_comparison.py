@@ -460,8 +460,9 @@ def test_xlsx_structure(dropped: tuple[Survey, PeriodDocument]) -> None:
     data = render(report, "xlsx")
     book = openpyxl.load_workbook(io.BytesIO(data))
     names = book.sheetnames
-    assert names[0] == "Summary" and names[-1] == "Settings"
-    assert len(names) == 2 + len(report.sections())
+    # the action list leads (tests/test_analyze_output.py checks its content)
+    assert report.actions and names[:2] == ["Actions", "Summary"] and names[-1] == "Settings"
+    assert len(names) == 3 + len(report.sections())
     summary = [c for r in book["Summary"].iter_rows(values_only=True) for c in r if c is not None]
     assert "2026-10" in summary and any(str(a) in summary for a in report.alerts)
     settings = {r[0]: r[1] for r in book["Settings"].iter_rows(values_only=True) if r[0]}

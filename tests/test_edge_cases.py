@@ -32,7 +32,8 @@ def _rescaled(means: pd.Series) -> pd.Series:
 
 def test_weighted_index_without_bootstrap_and_per_segment(tmp_path):
     """The weighted-average index (docs/methods.md §1): item means rescaled to 0–100, averaged per
-    construct, then equally over constructs; per segment on the segment's respondents. A
+    construct, then equally over satisfaction and its antecedents (loyalty, a consequence, is
+    left out); per segment on the segment's respondents. A
     declared missing code in the segment column is not a segment."""
     path, frame, items = _ccsi_file(tmp_path)
     spec = tmp_path / "spec.toml"
@@ -50,7 +51,7 @@ def test_weighted_index_without_bootstrap_and_per_segment(tmp_path):
         return means.groupby(lambda c: c.rstrip("0123456789")).mean()
 
     expected = constructs(frame)
-    assert np.isclose(document["index"]["value"], expected.mean(), atol=1e-9)
+    assert np.isclose(document["index"]["value"], expected.drop("LOY").mean(), atol=1e-9)
     found = {c["name"]: c["index"] for c in document["constructs"]}
     for name, value in expected.items():
         assert np.isclose(found[name], value, atol=1e-9)

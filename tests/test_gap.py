@@ -442,7 +442,10 @@ def test_run_reads_pairs_dimensions_zones_and_importance(survey_file):
     assert {t["test"] for t in document["segment_tests"]} == {"welch"}
     assert {s["segment"] for s in document["segments"]} == {"north", "south"}
     titles = [t.title for t in result.tables()]
-    assert "Gap per dimension" in titles and "Zones of tolerance" in titles
+    assert "Gap per dimension (P − E)" in titles and "Zones of tolerance" in titles
+    # the compact dimension table is shown; every test and the zones wait for --detail full
+    detail = {t.title: t.detail for t in result.tables()}
+    assert not detail["Gap per dimension (P − E)"] and detail["Zones of tolerance"]
 
 
 def test_true_gaps_are_recovered_within_their_confidence_intervals(survey_file):

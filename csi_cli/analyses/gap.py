@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from csi_cli.actions import Action, gap_actions, ipa_actions
 from csi_cli.analysis import Analysis, Description, changes_frame
 from csi_cli.methods.gap import (
     GapInputs,
@@ -24,7 +25,7 @@ from csi_cli.methods.ipa import analyze as analyze_ipa
 from csi_cli.methods.multitest import Adjustment
 from csi_cli.methods.twosample import welch_differences
 from csi_cli.options import GapOptions
-from csi_cli.results import Chart, Figure, Table, records
+from csi_cli.results import Chart, Figure, Table, diagnostic, records
 from csi_cli.segments import segment_labels, segment_order
 from csi_cli.spec import GapSpec
 
@@ -37,6 +38,7 @@ ITEM_COLUMNS = (
     "p_value", "p_adj", "p_wilcoxon", "d_z", "share_below", "share_meeting", "share_exceeding",
     "share_exceeding_20",
 )  # fmt: skip
+COMPACT_COLUMNS = ("gap", "ci_low", "ci_high", "p_adj", "share_below")
 P_DIGITS = {"p_value": 4, "p_adj": 4, "p_wilcoxon": 4, "p_wilcoxon_adj": 4, "n": 0}
 
 
@@ -72,6 +74,16 @@ class GapResult:
             figures[f"Largest shortfall: {name}"] = Figure(worst["gap"], 2)
         return figures
 
+    def actions(self) -> list[Action]:
+        """Significant shortfalls per dimension (per item without dimensions) and items
+        established in "Concentrate here" (:mod:`csi_cli.actions`)."""
+        by_dimension = not self.dimensions.empty
+        levels = self.dimensions if by_dimension else self.items
+        found = gap_actions(levels, "dimension" if by_dimension else "item")
+        if self.ipa is not None:
+            found += ipa_actions(self.ipa.items, self.items)
+        return found
+
     def to_dict(self) -> dict[str, Any]:
         """The document of docs/json.md (``n``, ``items``, ``dimensions``) and more."""
         optional = {
@@ -91,39 +103,54 @@ class GapResult:
         }
 
     def tables(self) -> list[Table]:
-        """Items, dimensions (bar chart), overall, zones, IPA, segments — those that exist."""
-        tables = [self._items_table()]
-        if len(self.dimensions):
-            tables.append(self._dimensions_table())
-        tables.append(Table("Overall gap", self.overall, P_DIGITS, key="gap_overall"))
-        if self.zones is not None:
-            tables.append(self._zones_table())
-        if self.ipa is not None:
-            tables.extend(self.ipa.tables())
+        """The compact gap table (per dimension, or per item without dimensions), then the
+        diagnostics: every test and share per item and dimension, overall, zones, IPA; and
+        segments."""
+        by_dimension = len(self.dimensions) > 0
+        levels = self.dimensions if by_dimension else self.items
+        name = "dimension" if by_dimension else "item"
+        tables = [self._compact_table(levels, name)]
+        tables += diagnostic(
+            self._items_table(),
+            *([self._dimensions_table()] if by_dimension else []),
+            Table("Overall gap", self.overall, P_DIGITS, key="gap_overall"),
+            *([self._zones_table()] if self.zones is not None else []),
+            *(self.ipa.tables() if self.ipa is not None else []),
+        )
         if self.segments is not None and self.segment_tests is not None:
             tables.extend(self._segment_tables())
         return tables
 
-    def _items_table(self) -> Table:
-        chart = None if len(self.dimensions) else _gap_chart("item", "Gap by item")
+    def _compact_table(self, levels: pd.DataFrame, name: str) -> Table:
+        columns = [name, *COMPACT_COLUMNS]
+        title = "Gap per dimension (P − E)" if name == "dimension" else "Gap per item (P − E)"
         return Table(
-            "Gap per item (P − E)",
+            title,
+            levels.loc[:, columns],
+            P_DIGITS,
+            note=f"p_adj: {_ADJUST_NAMES[self.adjust]}; share_below: respondents whose "
+            "perception is below their expectation.",
+            chart=_gap_chart(name, f"Gap by {name}"),
+            key=f"gap_{name}_summary",
+        )
+
+    def _items_table(self) -> Table:
+        return Table(
+            "Gap per item (P − E): every test",
             self.items.loc[:, list(ITEM_COLUMNS)],
             P_DIGITS,
             note=f"p_adj: {_ADJUST_NAMES[self.adjust]} across items. share_exceeding_20: "
             "perception ≥ 1.2 × expectation.",
-            chart=chart,
             key="gap_items",
         )
 
     def _dimensions_table(self) -> Table:
         columns = ["dimension", *ITEM_COLUMNS[2:]]
         return Table(
-            "Gap per dimension",
+            "Gap per dimension: every test",
             self.dimensions.loc[:, columns],
             P_DIGITS,
             note="Per respondent, a dimension's gap is the mean of its items' gaps.",
-            chart=_gap_chart("dimension", "Gap by dimension"),
             key="gap_dimensions",
         )
 
@@ -162,8 +189,12 @@ def _gap_chart(category: str, title: str) -> Chart:
     )
 
 
-def analyze_gaps(survey: Survey, options: GapOptions, by: str | None) -> GapResult:
+def analyze_gaps(
+    survey: Survey, options: GapOptions, by: str | None, *, bootstrap: int = 0, seed: int = 1
+) -> GapResult:
     """Expectation gaps of a survey: items, dimensions, overall, zones, IPA, segments.
+
+    ``bootstrap`` resamples (with ``seed``) give the intervals of derived importance.
 
     See :func:`paired_gaps`, :func:`tolerance_zones`, :func:`segment_tests` and
     :func:`csi_cli.methods.ipa.analyze`.
@@ -187,7 +218,7 @@ def analyze_gaps(survey: Survey, options: GapOptions, by: str | None) -> GapResu
         overall=tables["overall"],
         adjust=options.adjust,
         zones=_zones(survey),
-        ipa=analyze_ipa(survey, options),
+        ipa=analyze_ipa(survey, options, bootstrap=bootstrap, seed=seed),
         by=by,
         segments=segments,
         segment_tests=tests,
@@ -325,7 +356,13 @@ class GapAnalysis(Analysis):
 
     def run(self, survey: Survey, options: RunOptions) -> GapResult:
         """See :func:`analyze_gaps`."""
-        return analyze_gaps(survey, options.of(self.name, GapOptions), options.by)
+        return analyze_gaps(
+            survey,
+            options.of(self.name, GapOptions),
+            options.by,
+            bootstrap=options.bootstrap,
+            seed=options.seed,
+        )
 
     def compare(
         self,

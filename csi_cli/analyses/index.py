@@ -27,6 +27,7 @@ from csi_cli.methods.index import (
     combine,
     construct_index,
     construct_table,
+    construct_weights,
     effects_table,
     htmt_table,
     importance_performance,
@@ -251,7 +252,7 @@ class _Context:
     def weighted_result(self) -> IndexResult:
         data, model = self.prepared.data, self.model
         means = data.mean(axis=0)
-        stated = dict(self.survey.spec.csi.weights)
+        weights = construct_weights(model, dict(self.survey.spec.csi.weights), self.target)
         index = weighted_index(means, model, self.scale)
         draws = None
         if self.options.bootstrap > 0:
@@ -260,8 +261,8 @@ class _Context:
             )
         summary = summarize(index, draws)
         overall = summarize(
-            np.asarray(combine(index, model, stated)),
-            None if draws is None else combine(draws, model, stated),
+            np.asarray(combine(index, model, weights)),
+            None if draws is None else combine(draws, model, weights),
         )
         equal = model.membership / model.membership.sum(axis=0)
         segments, _, seg_warnings = self._segments(
@@ -287,7 +288,7 @@ class _Context:
         return IndexResult(
             **self.header("weighted"),
             index={
-                "value": float(combine(index, model, stated)),
+                "value": float(combine(index, model, weights)),
                 "ci_low": float(overall["ci_low"]),
                 "ci_high": float(overall["ci_high"]),
             },
@@ -295,7 +296,7 @@ class _Context:
             paths=pd.DataFrame(columns=["from", "to", "estimate"]),
             outer=outer,
             segments=segments,
-            settings=self.settings(construct_weights=stated or "equal"),
+            settings=self.settings(construct_weights=weights),
             warnings=self.prepared.warnings + seg_warnings + self._ignored_by_weighted(),
         )
 

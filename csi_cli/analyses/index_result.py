@@ -7,7 +7,25 @@ from typing import Any
 
 import pandas as pd
 
-from csi_cli.results import Chart, Figure, Table, plain, records
+from csi_cli.actions import Action, driver_actions
+from csi_cli.results import (
+    Chart,
+    Figure,
+    Table,
+    diagnostic,
+    plain,
+    records,
+    respondents_used,
+)
+
+DROP_REASONS = {
+    "listwise": "a blank CSI answer; --missing mean keeps them",
+    "mean": "no CSI answer at all",
+}
+"""Why respondents are left out of the CSI, by missing-answer rule."""
+
+QUALITY_COLUMNS = ("r2", "r2_adj", "alpha", "rho_c", "rho_a", "ave")
+"""Measurement-quality columns of the construct table (shown with ``--detail full``)."""
 
 
 @dataclass(frozen=True)
@@ -37,17 +55,28 @@ class IndexResult:
 
     def headline(self) -> dict[str, Any]:
         """The headline figure with its CI: the target construct's 0–100 index (PLS), or the
-        weighted average of the constructs' indices (``method = "weighted"``)."""
+        weighted average of the constructs' indices (``method = "weighted"``; by default the
+        target and its antecedents, see :func:`csi_cli.methods.index.satisfaction_constructs`)."""
         label = (
             f"CSI ({self.target}, PLS)"
             if self.method == "pls"
-            else "CSI (weighted average of constructs)"
+            else f"CSI (weighted average of {', '.join(self.settings['construct_weights'])})"
         )
-        return {
+        figures: dict[str, Any] = {
             label: Figure(
                 self.index["value"], 1, self.index.get("ci_low"), self.index.get("ci_high")
             )
         }
+        if self.n_used < self.n:
+            figures["Respondents used (CSI)"] = respondents_used(
+                self.n_used, self.n, DROP_REASONS.get(self.settings.get("missing"), "")
+            )
+        return figures
+
+    def actions(self) -> list[Action]:
+        """Drivers of the target with low performance (:func:`csi_cli.actions.driver_actions`)."""
+        crosshair = self.settings.get("crosshair", {})
+        return driver_actions(self.ipma, self.effects, self.constructs, self.target, crosshair)
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON document of docs/json.md, with effects, HTMT, IPMA, segments, settings."""
@@ -76,12 +105,16 @@ class IndexResult:
         return document
 
     def tables(self) -> list[Table]:
-        """Index by construct (bar chart), paths, outer model, effects, HTMT, IPMA, segments."""
+        """Index by construct (compact, bar chart) and the IPMA; then the diagnostics:
+        measurement quality, paths, outer model, effects, HTMT; segments."""
         note = "; ".join(self.warnings)
+        shown = [c for c in ("name", "n_items", "index", "ci_low", "ci_high", "r2")
+                 if c in self.constructs]  # fmt: skip
+        quality = [c for c in ("name", "mode", *QUALITY_COLUMNS) if c in self.constructs]
         tables = [
             Table(
                 "CSI by construct (0–100)",
-                self.constructs,
+                self.constructs[shown],
                 digits={"index": 1, "ci_low": 1, "ci_high": 1},
                 note=note,
                 chart=Chart(
@@ -94,18 +127,21 @@ class IndexResult:
                 key="constructs",
             )
         ]
-        tables += [
-            Table(title, frame, key=key)
-            for title, frame, key in (
-                ("Path coefficients", self.paths, "paths"),
-                ("Outer weights and loadings", self.outer, "outer"),
-                ("Direct, indirect and total effects", self.effects, "effects"),
-                ("Discriminant validity (HTMT)", self.htmt, "htmt"),
-            )
-            if not frame.empty
-        ]
         if not self.ipma.empty:
             tables.append(self._ipma_table())
+        tables += diagnostic(
+            *(
+                Table(title, frame, key=key)
+                for title, frame, key in (
+                    ("Measurement quality", self.constructs[quality], "quality"),
+                    ("Path coefficients", self.paths, "paths"),
+                    ("Outer weights and loadings", self.outer, "outer"),
+                    ("Direct, indirect and total effects", self.effects, "effects"),
+                    ("Discriminant validity (HTMT)", self.htmt, "htmt"),
+                )
+                if not frame.empty and len(frame.columns) > 1
+            )
+        )
         if not self.segments.empty:
             tables.append(
                 Table(
@@ -116,7 +152,7 @@ class IndexResult:
                 )
             )
         if not self.group_test.empty:
-            tables.append(
+            tables += diagnostic(
                 Table(
                     "Path differences between groups (permutation test)",
                     self.group_test,

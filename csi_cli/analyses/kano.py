@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from csi_cli.actions import Action, kano_actions
 from csi_cli.analysis import Analysis, Description, changes_frame
 from csi_cli.errors import safe_text
 from csi_cli.labels import distinct_counts, toml_key
@@ -24,7 +25,7 @@ from csi_cli.methods.kano import (
 )
 from csi_cli.methods.kano_answers import parse_answers
 from csi_cli.methods.penalty_reward import PenaltyRewardResult, penalty_reward
-from csi_cli.results import Chart, Table, plain, records
+from csi_cli.results import Chart, Table, diagnostic, plain, records
 from csi_cli.segments import segment_labels, segment_order
 from csi_cli.spec import KanoSpec
 from csi_cli.survey import infer_scale
@@ -80,6 +81,12 @@ class KanoResult:
             for code, label in names.items()
         }
 
+    def actions(self) -> list[Action]:
+        """Must-be and one-dimensional attributes to act on (:func:`csi_cli.actions.kano_actions`),
+        with the penalty of low performance where penalty–reward ran."""
+        penalties = None if self.penalty_reward is None else self.penalty_reward.effects
+        return kano_actions(self.attributes, penalties)
+
     def to_dict(self) -> dict[str, Any]:
         """The document of docs/json.md (``n``, ``attributes`` with counts, category,
         better, worse, significant), plus table, rule, shares, strengths, continuous scores,
@@ -102,17 +109,21 @@ class KanoResult:
         return document
 
     def tables(self) -> list[Table]:
-        """Categories, Better–|Worse| plot, continuous scores, priorities, segments, PRCA."""
+        """Categories (compact), then the diagnostics: answer counts, Better–|Worse| plot,
+        continuous scores, priorities, segments, PRCA."""
         tables = [
             _category_table(self.attributes, self.table, self.rule),
-            _better_worse_table(self.attributes),
-            _continuous_table(self.attributes),
-            _action_table(self.attributes),
+            *diagnostic(
+                _count_table(self.attributes),
+                _better_worse_table(self.attributes),
+                _continuous_table(self.attributes),
+                _action_table(self.attributes),
+            ),
         ]
         if self.by is not None:
             tables += _segment_tables(self.by, self.segments, self.segment_tests)
         if self.penalty_reward is not None:
-            tables += self.penalty_reward.tables()
+            tables += diagnostic(*self.penalty_reward.tables())
         return tables
 
 
@@ -133,6 +144,7 @@ def _attribute_records(frame: pd.DataFrame) -> list[dict[str, Any]]:
                 "better": row["better"],
                 "worse": row["worse"],
                 "significant": row["significant"],
+                "separated": row["separated"],
                 "strength": row["strength"],
                 "total_strength": row["total_strength"],
                 "continuous": {
@@ -148,18 +160,35 @@ def _attribute_records(frame: pd.DataFrame) -> list[dict[str, Any]]:
 
 
 def _category_table(frame: pd.DataFrame, table: str, rule: str) -> Table:
-    columns = ["attribute", "label", "n", *CATEGORIES, "strength", "total_strength"]
-    columns += ["significant", "better", "worse", "importance"]
+    """The compact table: category, whether it is clearly separated, Better, Worse."""
+    columns = ["attribute", "label", "separated", "better", "worse", "importance"]
     return Table(
         title="Kano categories",
         frame=frame[columns].rename(columns={"label": "category"}),
-        digits={"strength": 2, "total_strength": 2, "better": 2, "worse": 2, "importance": 2},
+        digits=dict.fromkeys(columns[3:], 2),
         note=(
             f"Evaluation table: {table}; rule: {rule}. A attractive, O one-dimensional, M must-be, "
-            "I indifferent, R reverse, Q questionable; X/Y = not clearly separated (Fong test "
-            "at α = 0.10, or category strength < 6%)."
+            "I indifferent, R reverse, Q questionable. separated: the category is clearly ahead "
+            "of the runner-up (Fong test at α = 0.10 and category strength ≥ 6%); otherwise it "
+            "reads X/Y."
         ),
         key="kano_categories",
+    )
+
+
+def _count_table(frame: pd.DataFrame) -> Table:
+    """Diagnostics: the answer counts behind each category, strengths and the Fong test."""
+    columns = ["attribute", "label", "n", *CATEGORIES, "strength", "total_strength"]
+    columns += ["significant", "abs_worse_ci_low", "abs_worse_ci_high"]
+    return Table(
+        title="Kano answer counts",
+        frame=frame[columns].rename(columns={"label": "category", "significant": "fong"}),
+        digits=dict.fromkeys(columns[-5:], 2),
+        note="strength: share of the first minus the second category; total_strength: A+O+M "
+        "shares (Lee & Newcomb 1997); fong: the Fong test of the top two (α = 0.10); "
+        "abs_worse_ci: 95% Wilson interval of |Worse|.",
+        key="kano_counts",
+        detail=True,
     )
 
 

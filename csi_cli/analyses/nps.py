@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from csi_cli.actions import Action, nps_actions
 from csi_cli.analysis import Analysis, Description, changes_frame
 from csi_cli.methods.nps import (
     BOOTSTRAP_BELOW_N,
@@ -19,7 +20,7 @@ from csi_cli.methods.nps import (
     nps_difference,
     nps_summary,
 )
-from csi_cli.results import Chart, Figure, Table, plain, records
+from csi_cli.results import Chart, Figure, Table, plain, records, respondents_used
 from csi_cli.segments import segment_labels, segment_order
 
 if TYPE_CHECKING:
@@ -42,9 +43,20 @@ class NpsResult:
     warnings: tuple[str, ...] = ()
 
     def headline(self) -> dict[str, Any]:
-        """The headline figure: NPS with its CI."""
+        """The headline figure: NPS with its CI (and how many answered, when not everyone)."""
         s = self.summary
-        return {"NPS": Figure(s.nps, 1, s.ci_low, s.ci_high)}
+        figures: dict[str, Any] = {"NPS": Figure(s.nps, 1, s.ci_low, s.ci_high)}
+        if s.n < self.n:
+            figures["Respondents used (NPS)"] = respondents_used(
+                s.n, self.n, f"no answer in {self.column}"
+            )
+        return figures
+
+    def actions(self) -> list[Action]:
+        """A negative NPS (:func:`csi_cli.actions.nps_actions`)."""
+        s = self.summary
+        detractors = s.detractors / s.n if s.n else float("nan")
+        return nps_actions(s.nps, s.ci_low, s.ci_high, detractors)
 
     def to_dict(self) -> dict[str, Any]:
         """``n`` (respondents), ``column``, the summary's keys, ``segments``, ``segment_test``."""

@@ -58,7 +58,7 @@ class Overview:
             ("Periods", ", ".join(self.periods) or "none"),
         ]
         frame = pd.DataFrame(rows, columns=["What", "Found"])
-        return [Table(title="What the file holds", frame=frame, key="overview")]
+        return [Table(title="What the file holds", frame=frame, key="overview", detail=True)]
 
 
 class OverviewAnalysis(Analysis):

@@ -18,6 +18,8 @@ from typing import Annotated, Any, TypeVar
 import typer
 from rich.console import Console
 
+from csi_cli import formats
+from csi_cli.actions import collect
 from csi_cli.analyses import get, supported
 from csi_cli.errors import (
     EXIT_BAD_INPUT,
@@ -47,14 +49,11 @@ class Format(StrEnum):
     xlsx = "xlsx"
 
 
-SUFFIX_FORMATS = {
-    ".json": "json",
-    ".md": "md",
-    ".html": "html",
-    ".htm": "html",
-    ".xlsx": "xlsx",
-    ".txt": "table",
-}
+class Detail(StrEnum):
+    """How much the terminal and Markdown show."""
+
+    summary = "summary"
+    full = "full"
 
 
 FileArg = Annotated[
@@ -143,6 +142,15 @@ MaxCellsOpt = Annotated[
     int,
     typer.Option("--max-cells", min=1, help="Largest workbook sheet read (rows × columns)."),
 ]
+DetailOpt = Annotated[
+    Detail | None,
+    typer.Option(
+        "--detail",
+        help="summary: headline, action list, one compact table per analysis | full: every "
+        "diagnostic too (default: summary on stdout, full in files; xlsx, HTML and JSON always "
+        "hold everything).",
+    ),
+]
 
 
 @dataclass(frozen=True)
@@ -160,6 +168,14 @@ class Shared:
     bootstrap: int = DEFAULT_BOOTSTRAP
     max_cells: int = DEFAULT_MAX_CELLS
     max_segments: int = MAX_SEGMENTS
+    detail: Detail | None = None
+
+    def shows_detail(self) -> bool:
+        """Whether table/Markdown output holds the diagnostics: ``--detail``, else only in a
+        file."""
+        if self.detail is not None:
+            return self.detail == Detail.full
+        return self.output is not None
 
     def run_options(self, **analyses: Any) -> RunOptions:
         """Seed, resamples and segments of this run, with analyses' own options by name."""
@@ -182,6 +198,7 @@ _SHARED_ANNOTATIONS: dict[str, Any] = {
     "bootstrap": BootstrapOpt,
     "max_cells": MaxCellsOpt,
     "max_segments": MaxSegmentsOpt,
+    "detail": DetailOpt,
 }
 
 
@@ -338,17 +355,13 @@ def _concerns(problem: Problem, analyses: Sequence[str] | None, also: Sequence[s
 
 
 def output_format(fmt: Format | None, output: Path | None) -> str:
-    """The format asked for, else the one the output suffix names, else ``table``.
+    """The format asked for, else the one the output suffix names, else ``table``; a suffix
+    that names another format, or none csi writes, is a usage error
+    (:func:`csi_cli.formats.output_format`).
 
     Checked before the file is read, so a usage mistake costs no loading time.
     """
-    if fmt is not None:
-        if fmt.value == "xlsx" and output is None:
-            raise UsageError("--format xlsx writes a workbook: give a file with --output.")
-        return fmt.value
-    if output is not None:
-        return SUFFIX_FORMATS.get(output.suffix.lower(), "table")
-    return "table"
+    return formats.output_format(None if fmt is None else fmt.value, output)
 
 
 def run_analyses(
@@ -405,14 +418,16 @@ def build_document(
         notes=tuple(notes),
         summary=summary,
         primary=primary,
+        actions=tuple(collect(results)),
     )
 
 
-def emit(document: Document, fmt: str, output: Path | None) -> None:
+def emit(document: Document, fmt: str, output: Path | None, *, detail: bool = True) -> None:
     """Render ``document`` and write it to ``output`` atomically, or to stdout.
 
-    The ``table`` format goes through rich on a terminal, and as plain 80-column text (no
-    escape codes) to a pipe or a file.
+    The ``table`` format goes through rich on a terminal, and as plain text ``COLUMNS`` wide
+    (default 80, no escape codes) to a pipe or a file. ``detail`` False leaves the diagnostic
+    tables out of the ``table`` and ``md`` formats.
     """
     from csi_cli.output import write_bytes_atomic, write_text_atomic
     from csi_cli.render import render
@@ -423,12 +438,12 @@ def emit(document: Document, fmt: str, output: Path | None) -> None:
         if fmt == "table" and stdout_is_terminal():
             from csi_cli.render.terminal import render_terminal
 
-            render_terminal(document, Console(highlight=False))
+            render_terminal(document, Console(highlight=False), detail=detail)
             return
-        rendered = render(document, fmt)
+        rendered = render(document, fmt, detail=detail)
         sys.stdout.write(rendered.decode("utf-8") if isinstance(rendered, bytes) else rendered)
         return
-    rendered = render(document, fmt)
+    rendered = render(document, fmt, detail=detail)
     if isinstance(rendered, bytes):
         write_bytes_atomic(output, rendered)
     else:
@@ -444,7 +459,9 @@ def stdout_console() -> Console:
     """A console for results on stdout: plain text (no colour or escapes) unless a terminal."""
     if stdout_is_terminal():
         return Console(highlight=False)
-    return Console(highlight=False, no_color=True, color_system=None, width=100)
+    from csi_cli.render.terminal import plain_width
+
+    return Console(highlight=False, no_color=True, color_system=None, width=plain_width())
 
 
 def warn(problems: Sequence[Problem]) -> None:
@@ -499,7 +516,7 @@ def execute(
     primary = analyses[0] if analyses else None
     results = annotate(results, survey.export.questions)  # Qualtrics codes with their questions
     document = build_document(survey, results, problems, options, title, primary)
-    emit(document, chosen_format, shared.output)
+    emit(document, chosen_format, shared.output, detail=shared.shows_detail())
     if left_out:
         raise typer.Exit(EXIT_BAD_INPUT)  # after the output: cron sees what was left out
     return document

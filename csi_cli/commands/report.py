@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, TextIO
 
 import typer
 
@@ -119,10 +119,11 @@ def report_command(
     if history_path is not None:
         trend = history.preview(history_path, history.entry(result))
         result = comparison.with_trend(result, trend)
+    to_stdout = output_dir is None or (shared.fmt is not None and shared.output is None)
     if output_dir is not None:
-        _write_all(result, output_dir)
+        _write_all(result, output_dir, sys.stderr if to_stdout else sys.stdout)
     if output_dir is None or shared.fmt is not None or shared.output is not None:
-        common.emit(result, chosen_format, shared.output)
+        common.emit(result, chosen_format, shared.output, detail=shared.shows_detail())
     if history_path is not None:  # only once every output is written
         history.record(history_path, history.entry(result), history.figures(result))
     failures = _failures(result, fail_below, fail_on_drop)
@@ -166,9 +167,11 @@ def _check_destinations(
         check_destinations([*_report_paths(output_dir, label).values(), *output], protected)
 
 
-def _write_all(result: PeriodDocument, folder: Path) -> None:
+def _write_all(result: PeriodDocument, folder: Path, listing: TextIO | None) -> None:
     """Render every format first, then write the files as one step: all are staged before
-    any replaces its old version (:func:`csi_cli.output.write_files_atomic`)."""
+    any replaces its old version (:func:`csi_cli.output.write_files_atomic`). List each
+    written file on ``listing`` (stdout, or stderr when the document itself goes to stdout),
+    one per line (nothing with ``--quiet``)."""
     from csi_cli.render import render
 
     assert result.period is not None
@@ -177,8 +180,8 @@ def _write_all(result: PeriodDocument, folder: Path) -> None:
     write_files_atomic(
         {path: c if isinstance(c, bytes) else c.encode("utf-8") for path, c in rendered.items()}
     )
-    for path in rendered:
-        _progress(f"wrote {path}")
+    if listing is not None and not common.FLAGS["quiet"]:
+        listing.write("".join(f"{path}\n" for path in rendered))
 
 
 def _make_folder(folder: Path) -> None:

@@ -13,10 +13,10 @@ from csi_cli.draft import draft_spec
 from csi_cli.errors import EXIT_BAD_INPUT
 from csi_cli.output import write_text_atomic
 from csi_cli.survey import Survey, load
-from csi_cli.validate import ERROR, validate
+from csi_cli.validate import ERROR, Problem, validate
 
 
-@common.command(bootstrap=None, omit=("by", "output"))
+@common.command(bootstrap=None, omit=("by", "output", "detail"))
 def validate_command(shared: common.Shared) -> None:
     """Check a file against its spec (or the conventions) and list every problem.
 
@@ -35,15 +35,21 @@ def validate_command(shared: common.Shared) -> None:
         }
         sys.stdout.write(json.dumps(document, ensure_ascii=False, indent=2) + "\n")
     else:
-        _print_problems(survey.source.where(), survey.n, problems)
+        _print_problems(survey, problems)
     if errors:
         raise common.typer.Exit(EXIT_BAD_INPUT)
 
 
-def _print_problems(where: str, n: int, problems: list) -> None:
-    console = common.stdout_console()
+def _print_problems(survey: Survey, problems: list[Problem]) -> None:
+    """A table on a terminal; one grep-friendly line per problem to a pipe or file
+    (``file:sheet:column:rows: severity [code] message``)."""
+    where = survey.source.where()
     if not problems:
-        console.print(f"{where}: {n} respondents, no problems found.", markup=False)
+        sys.stdout.write(f"{where}: {survey.n} respondents, no problems found.\n")
+        return
+    if not common.stdout_is_terminal():
+        source = survey.source
+        sys.stdout.writelines(p.line(source.name, source.sheet) + "\n" for p in problems)
         return
     table = RichTable(title=f"{where}: {len(problems)} problems", show_lines=False)
     for name in ("severity", "code", "column", "rows", "message"):
@@ -54,10 +60,10 @@ def _print_problems(where: str, n: int, problems: list) -> None:
         )
         # Text, not markup: messages quote spec sections such as "[survey] missing".
         table.add_row(*(Text(v) for v in (p.severity, p.code, p.column or "", rows, p.message)))
-    console.print(table)
+    common.stdout_console().print(table)
 
 
-@common.command(bootstrap=None, omit=("by", "fmt"))
+@common.command(bootstrap=None, omit=("by", "fmt", "detail"))
 def init_command(shared: common.Shared) -> None:
     """Print a draft spec (TOML) for FILE; edit it and pass it back with --spec."""
     text = draft_spec(_load(shared))

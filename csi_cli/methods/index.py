@@ -110,8 +110,39 @@ def weighted_index(
     return construct_index(equal.sum(axis=1), means, model, scale)
 
 
-def combine(indices: np.ndarray, model: pls.PathModel, stated: dict[str, float]) -> np.ndarray:
-    """Weighted average of construct indices with stated weights (equal when none are stated).
+def satisfaction_constructs(model: pls.PathModel, target: str) -> tuple[str, ...]:
+    """The target and every construct with a path leading to it, in model order.
+
+    Notes
+    -----
+    In the ACSI, ECSI and CCSI models the index is the satisfaction construct; image,
+    expectation, perceived quality and perceived value are its antecedents, and complaints and
+    loyalty its consequences (Fornell et al. 1996; Johnson et al. 2001). The weighted-average
+    CSI averages the satisfaction construct and its antecedents, the customers' evaluations of
+    what they got, and leaves out the consequences: complaints (where a higher score means more
+    complaining, the opposite direction) and loyalty.
+
+    References
+    ----------
+    Fornell, C., Johnson, M. D., Anderson, E. W., Cha, J. & Bryant, B. E. (1996). The American
+    Customer Satisfaction Index: nature, purpose, and findings. *J. Marketing* 60(4), 7–18.
+    Johnson, M. D., Gustafsson, A., Andreassen, T. W., Lervik, L. & Cha, J. (2001). The
+    evolution and future of national customer satisfaction index models. *J. Economic
+    Psychology* 22(2), 217–245.
+    """
+    found = {target}
+    while True:
+        more = {source for source, goal in model.paths if goal in found} - found
+        if not more:
+            return tuple(name for name in model.constructs if name in found)
+        found |= more
+
+
+def construct_weights(
+    model: pls.PathModel, stated: dict[str, float], target: str
+) -> dict[str, float]:
+    """Weights of the weighted-average CSI: the stated ones, else equal weights over
+    :func:`satisfaction_constructs` (summing to 1).
 
     Raises
     ------
@@ -124,8 +155,16 @@ def combine(indices: np.ndarray, model: pls.PathModel, stated: dict[str, float])
             f"[csi.weights] names {', '.join(unknown)}, not constructs of the model "
             f"({', '.join(model.constructs)})."
         )
-    weights = np.array([stated.get(name, 0.0 if stated else 1.0) for name in model.constructs])
-    return indices @ (weights / weights.sum())
+    raw = stated or dict.fromkeys(satisfaction_constructs(model, target), 1.0)
+    total = sum(raw.values())
+    return {name: raw[name] / total for name in model.constructs if name in raw}
+
+
+def combine(indices: np.ndarray, model: pls.PathModel, weights: dict[str, float]) -> np.ndarray:
+    """Weighted average of construct indices (batched over leading axes) with ``weights`` from
+    :func:`construct_weights`."""
+    vector = np.array([weights.get(name, 0.0) for name in model.constructs])
+    return indices @ vector
 
 
 # --- summaries of a bootstrap ----------------------------------------------------------------

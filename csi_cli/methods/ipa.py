@@ -14,12 +14,14 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 import pandas as pd
+from scipy import stats
 
 from csi_cli.errors import ModelError, UsageError
+from csi_cli.methods import pls_bootstrap
 from csi_cli.results import Chart, Table, plain, records
 
 if TYPE_CHECKING:
-    from csi_cli.options import RunOptions
+    from csi_cli.options import GapOptions
     from csi_cli.survey import Survey
 
 DerivedMethod = Literal["correlation", "regression", "relative"]
@@ -32,6 +34,8 @@ OVERKILL = "Possible overkill"
 #: Eigenvalues of the predictors' correlation matrix below this (relative to the largest) mean
 #: the predictors are linearly dependent.
 SINGULAR_TOLERANCE = 1e-10
+
+LEVEL = 0.95
 
 
 def correlation_matrix(drivers: np.ndarray, overall: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -66,13 +70,38 @@ def correlation_matrix(drivers: np.ndarray, overall: np.ndarray) -> tuple[np.nda
 
 def _eigen(r_xx: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     values, vectors = np.linalg.eigh(r_xx)
-    if values.min() <= SINGULAR_TOLERANCE * values.max():
+    if np.any(_singular(values)):
         raise ModelError(
             "the items' perceptions are linearly dependent (one is a combination of others), "
             "so regression weights are undefined; drop duplicated items or use "
             "--importance correlation."
         )
     return values, vectors
+
+
+def _singular(values: np.ndarray) -> np.ndarray:
+    """Whether each (batched) correlation matrix with these eigenvalues is singular."""
+    return values.min(axis=-1) <= SINGULAR_TOLERANCE * values.max(axis=-1)
+
+
+def _transpose(matrix: np.ndarray) -> np.ndarray:
+    return np.swapaxes(matrix, -1, -2)
+
+
+def _times(matrix: np.ndarray, vector: np.ndarray) -> np.ndarray:
+    """Matrix times vector over leading (resample) axes."""
+    return (matrix @ vector[..., None])[..., 0]
+
+
+def _regression(values: np.ndarray, vectors: np.ndarray, r_xy: np.ndarray) -> np.ndarray:
+    return _times(vectors, _times(_transpose(vectors), r_xy) / values)
+
+
+def _relative(values: np.ndarray, vectors: np.ndarray, r_xy: np.ndarray) -> np.ndarray:
+    root = np.sqrt(values)[..., None, :]
+    loadings = (vectors * root) @ _transpose(vectors)
+    beta = _times(vectors / root, _times(_transpose(vectors), r_xy))
+    return _times(loadings**2, beta**2)
 
 
 def regression_weights(r_xx: np.ndarray, r_xy: np.ndarray) -> np.ndarray:
@@ -83,8 +112,7 @@ def regression_weights(r_xx: np.ndarray, r_xy: np.ndarray) -> np.ndarray:
     Martilla, J. A., & James, J. C. (1977). Importance-performance analysis. *J. Marketing*
     41(1), 77–79 (derived importance as the regression weight).
     """
-    values, vectors = _eigen(r_xx)
-    return vectors @ ((vectors.T @ r_xy) / values)
+    return _regression(*_eigen(r_xx), r_xy)
 
 
 def relative_weights(r_xx: np.ndarray, r_xy: np.ndarray) -> np.ndarray:
@@ -113,10 +141,7 @@ def relative_weights(r_xx: np.ndarray, r_xy: np.ndarray) -> np.ndarray:
     Johnson, J. W. (2000). A heuristic method for estimating the relative weight of predictor
     variables in multiple regression. *Multivariate Behavioral Research* 35(1), 1–19.
     """
-    values, vectors = _eigen(r_xx)
-    loadings = (vectors * np.sqrt(values)) @ vectors.T
-    beta = (vectors / np.sqrt(values)) @ (vectors.T @ r_xy)
-    return (loadings**2) @ (beta**2)
+    return _relative(*_eigen(r_xx), r_xy)
 
 
 def derived_importance(
@@ -133,6 +158,78 @@ def derived_importance(
     beta = regression_weights(r_xx, r_xy)
     r2 = float(beta @ r_xy)
     return (beta if method == "regression" else relative_weights(r_xx, r_xy)), r2
+
+
+def bootstrap_importance(
+    drivers: np.ndarray, overall: np.ndarray, method: DerivedMethod, resamples: int, seed: int
+) -> np.ndarray:
+    """Derived importance of every bootstrap resample (resamples × k), all at once.
+
+    Parameters
+    ----------
+    drivers, overall : ndarray
+        As for :func:`derived_importance` (respondents missing any value are left out).
+    method : {"correlation", "regression", "relative"}
+        The derived importance.
+    resamples, seed : int
+        Bootstrap resamples and random seed.
+
+    Returns
+    -------
+    ndarray, shape (resamples, k)
+        Rows of resamples whose drivers were linearly dependent are NaN.
+
+    Notes
+    -----
+    Respondents are resampled with replacement; each resample's correlation matrix comes from
+    the batched moments of :func:`csi_cli.methods.pls_bootstrap.unit_moments` (large samples
+    resample random groups, see :func:`csi_cli.methods.pls_bootstrap.resampling_units`), and
+    the importances of all resamples from one batched eigendecomposition (Efron & Tibshirani
+    1993, ch. 6, 13).
+    """
+    x = np.asarray(drivers, dtype=float)
+    y = np.asarray(overall, dtype=float)
+    complete = ~(np.isnan(x).any(axis=1) | np.isnan(y))
+    rng = np.random.default_rng(seed)
+    units = pls_bootstrap.resampling_units(np.column_stack([x[complete], y[complete]]), rng)
+    draws = []
+    for size in pls_bootstrap.resample_batches(resamples, units.count):
+        counts = pls_bootstrap.draw_counts(rng, size, units.count)
+        cov = pls_bootstrap.unit_moments(units, counts).cov
+        draws.append(_importance_of_covariances(cov, method))
+    return np.concatenate(draws)
+
+
+def _importance_of_covariances(cov: np.ndarray, method: DerivedMethod) -> np.ndarray:
+    """Derived importance from batched covariance matrices of [drivers, overall]."""
+    sd = np.sqrt(np.diagonal(cov, axis1=-2, axis2=-1))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        r = cov / (sd[..., :, None] * sd[..., None, :])
+    r_xx, r_xy = r[..., :-1, :-1], r[..., :-1, -1]
+    if method == "correlation":
+        return r_xy
+    bad = ~np.isfinite(r_xx).all(axis=(-1, -2))
+    r_xx = np.where(bad[:, None, None], np.eye(r_xx.shape[-1]), r_xx)
+    values, vectors = np.linalg.eigh(r_xx)
+    bad |= _singular(values)
+    values = np.where(bad[:, None], 1.0, values)
+    found = (_regression if method == "regression" else _relative)(values, vectors, r_xy)
+    return np.where(bad[:, None], np.nan, found)
+
+
+def mean_interval(values: np.ndarray, level: float = LEVEL) -> tuple[np.ndarray, np.ndarray]:
+    """Student t interval of each column's mean, over the answered cells.
+
+    Notes
+    -----
+    ``x̄ ± t_{n−1, (1+level)/2} · s / √n`` per column (s with divisor n − 1).
+    """
+    x = np.asarray(values, dtype=float)
+    n = np.count_nonzero(~np.isnan(x), axis=0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean = np.nanmean(x, axis=0)
+        half = stats.t.ppf((1 + level) / 2, n - 1) * np.nanstd(x, axis=0, ddof=1) / np.sqrt(n)
+    return mean - half, mean + half
 
 
 def quadrants(
@@ -154,6 +251,21 @@ def quadrants(
         [CONCENTRATE, KEEP_UP, LOW_PRIORITY],
         default=OVERKILL,
     )
+
+
+def straddles(low: np.ndarray, high: np.ndarray, line: float) -> np.ndarray:
+    """Whether each interval [low, high] contains ``line`` (NaN bounds: unknown, so False)."""
+    return (np.asarray(low) <= line) & (line <= np.asarray(high))
+
+
+@dataclass(frozen=True)
+class Intervals:
+    """95% intervals of each item's performance and importance."""
+
+    performance_low: np.ndarray
+    performance_high: np.ndarray
+    importance_low: np.ndarray
+    importance_high: np.ndarray
 
 
 @dataclass(frozen=True)
@@ -210,6 +322,7 @@ def importance_performance(
     crosshair: Literal["mean", "mid"] = "mean",
     midpoints: tuple[float | None, float | None] = (None, None),
     r2: float | None = None,
+    intervals: Intervals | None = None,
 ) -> IpaResult:
     """Place items on the importance–performance map.
 
@@ -229,6 +342,10 @@ def importance_performance(
         importance has no scale) keeps that line at the mean.
     r2 : float, optional
         R² of the overall rating on the items, for derived importance.
+    intervals : Intervals, optional
+        95% intervals of performance and importance. An item whose performance or importance
+        interval contains its crosshair line is marked ``uncertain``: the data do not tell on
+        which side of the line it lies, so its quadrant is not established.
 
     References
     ----------
@@ -247,22 +364,37 @@ def importance_performance(
         if y_mid is None:
             notes.append("Derived importance has no scale midpoint: its line is at the mean.")
         y_line = y_mid if y_mid is not None else y_line
+    nan = np.full(performance.shape, np.nan)
+    bounds = intervals or Intervals(nan, nan, nan, nan)
     items = pd.DataFrame(
         {
             "item": list(names),
             "performance": performance,
+            "performance_ci_low": bounds.performance_low,
+            "performance_ci_high": bounds.performance_high,
             "importance": importance,
+            "importance_ci_low": bounds.importance_low,
+            "importance_ci_high": bounds.importance_high,
             "quadrant": quadrants(performance, importance, x_line, y_line),
         }
     )
+    items["uncertain"] = straddles(
+        bounds.performance_low, bounds.performance_high, x_line
+    ) | straddles(bounds.importance_low, bounds.importance_high, y_line)
+    if intervals is None:
+        items["uncertain"] = None
     return IpaResult(items, source, crosshair, x_line, y_line, r2, tuple(notes))
 
 
-def analyze(survey: Survey, options: RunOptions) -> IpaResult | None:
+def analyze(
+    survey: Survey, options: GapOptions, *, bootstrap: int = 0, seed: int = 1
+) -> IpaResult | None:
     """Importance–performance map of the survey's gap items, or None without importance.
 
     ``options.importance``: ``"auto"`` uses stated importance when ``<item>_I`` columns exist,
-    else relative weights on the ``overall`` rating when it exists, else no map.
+    else relative weights on the ``overall`` rating when it exists, else no map. Performance
+    and stated importance carry t intervals of their means, derived importance a percentile
+    interval from ``bootstrap`` resamples (none below 2) drawn with ``seed``.
 
     Raises
     ------
@@ -277,24 +409,39 @@ def analyze(survey: Survey, options: RunOptions) -> IpaResult | None:
     midpoint = None if scale is None else (scale[0] + scale[1]) / 2
     if source == "stated":
         items = [i for i in items if i.importance is not None]
-        importance = np.nanmean(survey.ratings([i.importance for i in items]), axis=0)
-        r2 = None
+    perceptions = survey.ratings([i.perception for i in items])
+    if source == "stated":
+        stated = survey.ratings([i.importance for i in items])
+        importance, r2 = np.nanmean(stated, axis=0), None
+        importance_bounds = mean_interval(stated)
     else:
-        importance, r2 = derived_importance(
-            survey.ratings([i.perception for i in items]),
-            survey.numeric(survey.layout.overall),
-            source,
-        )
-    performance = np.nanmean(survey.ratings([i.perception for i in items]), axis=0)
+        overall = survey.numeric(survey.layout.overall)
+        importance, r2 = derived_importance(perceptions, overall, source)
+        importance_bounds = _bootstrap_bounds(perceptions, overall, source, bootstrap, seed)
     return importance_performance(
         [i.item for i in items],
-        performance,
+        np.nanmean(perceptions, axis=0),
         importance,
         source=source,
         crosshair=options.crosshair,
         midpoints=(midpoint, midpoint if source == "stated" else None),
         r2=r2,
+        intervals=Intervals(*mean_interval(perceptions), *importance_bounds),
     )
+
+
+def _bootstrap_bounds(
+    perceptions: np.ndarray, overall: np.ndarray, source: DerivedMethod, resamples: int, seed: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Percentile bootstrap interval of derived importance (NaN without resamples)."""
+    k = perceptions.shape[1]
+    if resamples < 2:
+        return np.full(k, np.nan), np.full(k, np.nan)
+    draws = bootstrap_importance(perceptions, overall, source, resamples, seed)
+    draws = draws[np.isfinite(draws).all(axis=1)]
+    if draws.shape[0] < 2:
+        return np.full(k, np.nan), np.full(k, np.nan)
+    return pls_bootstrap.percentile_interval(draws, LEVEL)
 
 
 def _importance_source(survey: Survey, requested: str) -> str | None:

@@ -28,6 +28,7 @@ CATEGORY_NAMES = {
 }
 MIXED_STRENGTH = 0.06
 FONG_Z = 1.65
+WILSON_Z = 1.959963984540054  # 97.5% normal quantile: 95% intervals
 QUADRANT_SPLIT = 2.0
 
 # Berger et al. (1993) p.6: rows functional answer 1..5, columns dysfunctional answer 1..5.
@@ -206,6 +207,35 @@ def better_worse(counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return (a + o) / base, 0.0 - (o + m) / base  # 0.0 − … keeps a Worse of 0 unsigned
 
 
+def wilson_interval(
+    successes: np.ndarray, n: np.ndarray, z: float = WILSON_Z
+) -> tuple[np.ndarray, np.ndarray]:
+    """Wilson score interval of a proportion (95% by default); NaN where ``n`` is 0.
+
+    Notes
+    -----
+    With p̂ = x / n: ``(p̂ + z²/2n ± z · sqrt(p̂(1 − p̂)/n + z²/4n²)) / (1 + z²/n)``.
+
+    References
+    ----------
+    Wilson, E. B. (1927). Probable inference, the law of succession, and statistical
+    inference. *J. American Statistical Association* 22(158), 209–212.
+    """
+    x = np.asarray(successes, dtype=float)
+    n = np.where(np.asarray(n, dtype=float) > 0, n, np.nan)
+    p = x / n
+    centre = p + z**2 / (2 * n)
+    half = z * np.sqrt(p * (1 - p) / n + z**2 / (4 * n**2))
+    return (centre - half) / (1 + z**2 / n), (centre + half) / (1 + z**2 / n)
+
+
+def abs_worse_interval(counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """95% Wilson interval of |Worse| = (O + M) / (A + O + M + I), a proportion of the
+    respondents who gave A, O, M or I (Berger et al. 1993; :func:`wilson_interval`)."""
+    a, o, m, i = (np.atleast_2d(counts)[:, CATEGORIES.index(c)] for c in "AOMI")
+    return wilson_interval(o + m, a + o + m + i)
+
+
 def continuous_scores(pairs: np.ndarray) -> pd.DataFrame:
     """DuMouchel's continuous functional and dysfunctional scores per attribute.
 
@@ -291,7 +321,10 @@ def summarize_counts(counts: np.ndarray, rule: str = "mode") -> pd.DataFrame:
     -------
     pandas.DataFrame
         Columns ``n``, ``A`` … ``Q``, ``share_A`` … ``share_Q``, ``category``, ``label``,
-        ``strength``, ``total_strength``, ``significant``, ``better``, ``worse``.
+        ``strength``, ``total_strength``, ``significant`` (the Fong test), ``separated``
+        (the category is clearly ahead: Fong test significant and strength ≥ 6%, so ``label``
+        is the category itself), ``better``, ``worse``, ``abs_worse_ci_low``,
+        ``abs_worse_ci_high`` (:func:`abs_worse_interval`).
 
     Notes
     -----
@@ -322,8 +355,10 @@ def summarize_counts(counts: np.ndarray, rule: str = "mode") -> pd.DataFrame:
     frame["strength"] = strength
     frame["total_strength"] = shares[:, :3].sum(axis=1)
     frame["significant"] = significant
+    frame["separated"] = (frame["label"] == frame["category"]) & (n > 0)
     frame["better"] = better
     frame["worse"] = worse
+    frame["abs_worse_ci_low"], frame["abs_worse_ci_high"] = abs_worse_interval(counts)
     return frame
 
 

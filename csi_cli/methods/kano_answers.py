@@ -19,8 +19,9 @@ LIKE, MUST_BE, NEUTRAL, LIVE_WITH, DISLIKE = 1, 2, 3, 4, 5
 BLANK = 0
 _UNKNOWN = -1
 
-# Wordings per code: the Chinese and English texts of the naming conventions (docs/spec.md), the usual Chinese questionnaire
-# wordings (我喜欢这样 / 它理应如此 / 我无所谓 / 我能忍受 / 我不喜欢这样), the answer sets of
+# Wordings per code: the Chinese and English texts of the naming conventions (docs/spec.md),
+# the usual Chinese questionnaire wordings (我喜欢这样 / 它理应如此 / 我无所谓 / 我能忍受 /
+# 我不喜欢这样), the answer sets of
 # Berger et al. (1993) pp. 25–26 as used in the REPPL study, and the French set of qrm-kano
 # (tests/data/kano/SOURCE.md).
 WORDINGS: Mapping[int, tuple[str, ...]] = {

@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from csi_cli.errors import UsageError
+from csi_cli.formats import FILE_SUFFIXES, FORMATS, SUFFIX_FORMATS, output_format
 from csi_cli.render.html import render_html
 from csi_cli.render.json import render_json
 from csi_cli.render.markdown import render_markdown
@@ -15,9 +16,16 @@ from csi_cli.render.terminal import render_plain, render_terminal
 from csi_cli.render.xlsx import render_xlsx
 from csi_cli.results import Document
 
-__all__ = ["FILE_SUFFIXES", "FORMATS", "render", "render_terminal"]
+__all__ = [
+    "FILE_SUFFIXES",
+    "FORMATS",
+    "SUFFIX_FORMATS",
+    "output_format",
+    "render",
+    "render_terminal",
+]
 
-_RENDERERS: dict[str, Callable[[Document], str | bytes]] = {
+_RENDERERS: dict[str, Callable[..., str | bytes]] = {
     "table": render_plain,
     "json": render_json,
     "md": render_markdown,
@@ -25,20 +33,12 @@ _RENDERERS: dict[str, Callable[[Document], str | bytes]] = {
     "xlsx": render_xlsx,
 }
 
-FORMATS: tuple[str, ...] = tuple(_RENDERERS)
-"""Every value ``--format`` accepts."""
 
-FILE_SUFFIXES: dict[str, str] = {
-    "table": ".txt",
-    "json": ".json",
-    "md": ".md",
-    "html": ".html",
-    "xlsx": ".xlsx",
-}
-"""The file suffix of each format, for ``--output-dir``."""
+DETAIL_FORMATS = frozenset({"table", "md"})
+"""Formats that can leave diagnostic tables out (``--detail summary``)."""
 
 
-def render(document: Document, fmt: str) -> str | bytes:
+def render(document: Document, fmt: str, *, detail: bool = True) -> str | bytes:
     """Render ``document`` in format ``fmt``.
 
     Parameters
@@ -48,6 +48,9 @@ def render(document: Document, fmt: str) -> str | bytes:
     fmt : {"table", "json", "md", "html", "xlsx"}
         "table" is the plain-text table layout for files and pipes (use
         :func:`render_terminal` to print to a terminal).
+    detail : bool, default True
+        Whether "table" and "md" include diagnostic tables (``Table.detail``); the file
+        formats "json", "html" and "xlsx" always hold everything.
 
     Returns
     -------
@@ -66,4 +69,6 @@ def render(document: Document, fmt: str) -> str | bytes:
         raise UsageError(
             f"Unknown format {fmt!r}. Choose one of: {choices}.", code="unknown-format"
         ) from None
+    if fmt in DETAIL_FORMATS:
+        return renderer(document, detail=detail)
     return renderer(document)

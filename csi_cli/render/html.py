@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from csi_cli.actions import ACTIONS_TITLE, RANKING_NOTE, TIER_NAMES, Action
 from csi_cli.errors import visible
 from csi_cli.render.text import (
     column_titles,
@@ -57,6 +58,17 @@ h3 { font-size: 1rem; margin: 1.5rem 0 .5rem; }
   border-left: 4px solid #d55e00; }
 .alerts h2 { font-size: 1rem; margin: 0; padding: 0; border: 0; }
 .alerts ul { margin: .25rem 0 0; padding-left: 1.25rem; }
+.lead { display: grid; gap: 0 2rem; }
+@media (min-width: 56rem) { .lead { grid-template-columns: 3fr 2fr; align-items: start; }
+  .lead .headline { margin-top: 2.6rem; grid-template-columns: max-content auto; } }
+.actions { margin: 0 0 1rem; }
+.actions h2 { margin: .5rem 0 .25rem; }
+.actions ol { margin: 0; padding-left: 1.75rem; }
+.actions li { margin: 0 0 .4rem; overflow-wrap: anywhere; }
+.actions .tier { font-weight: 600; }
+.actions .tier-1 .tier { color: #b03a00; }
+.actions .source, .actions .evidence { color: var(--muted); }
+.actions .evidence { font-size: .875rem; font-variant-numeric: tabular-nums; }
 .table-wrap { overflow-x: auto; margin: 0 0 .5rem; }
 table { border-collapse: collapse; font-size: .875rem; font-variant-numeric: tabular-nums; }
 th, td { padding: .3rem .6rem; border-bottom: 1px solid var(--rule); text-align: left;
@@ -134,12 +146,34 @@ def _header(document: Document) -> str:
         f"<dt>{escape(label)}</dt><dd>{escape(format_headline(value))}</dd>"
         for label, value in headline_items(document)
     )
-    parts = [f"<header>\n<h1>{escape(document.title)}</h1>", f'<dl class="headline">{items}</dl>']
+    headline = f'<dl class="headline">{items}</dl>'
+    parts = [f"<header>\n<h1>{escape(document.title)}</h1>"]
+    if document.actions:
+        parts.append(f'<div class="lead">\n{_actions(document.actions)}\n{headline}\n</div>')
+    else:
+        parts.append(headline)
     if document.notes:
         notes = "".join(f"<li>{escape(note)}</li>" for note in document.notes)
         heading = "<h2>Alerts and warnings</h2>"
         parts.append(f'<aside class="alerts" role="note">{heading}<ul>{notes}</ul></aside>')
     return "\n".join(parts) + "\n</header>"
+
+
+def _actions(actions: Sequence[Action]) -> str:
+    """The ranked action list: an ordered list that needs no horizontal room on a phone."""
+    items = "\n".join(
+        f'<li class="tier-{action.tier}"><strong>{escape(action.subject)}</strong> '
+        f'<span class="source">({escape(action.source)})</span> · '
+        f'<span class="tier">{escape(TIER_NAMES[action.tier])}</span> · '
+        f"{escape(action.reason)}<br>"
+        f'<span class="evidence">{escape(format_value(action.evidence))}</span></li>'
+        for action in actions
+    )
+    return (
+        f'<section id="actions" class="actions">\n<h2>{escape(ACTIONS_TITLE)}</h2>\n'
+        f"<ol>\n{items}\n</ol>\n"
+        f'<p class="note">{escape(RANKING_NOTE)}</p>\n</section>'
+    )
 
 
 def _section(section: Section) -> str:

@@ -7,15 +7,20 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Sequence
 
+from csi_cli.actions import ACTIONS_TITLE, RANKING_NOTE, Action, headline_text
 from csi_cli.errors import visible
 from csi_cli.render.text import (
     column_titles,
     format_headline,
+    format_value,
     formatted_rows,
     headline_items,
+    hidden_note,
     is_numeric_column,
     setting_items,
+    shown_sections,
     visible_frame,
 )
 from csi_cli.results import Document, Section, Table
@@ -42,13 +47,15 @@ def escape_markdown(text: str) -> str:
     return _MARKDOWN_SPECIAL.sub(lambda match: "\\" + match.group(0), escaped)
 
 
-def render_markdown(document: Document) -> str:
+def render_markdown(document: Document, *, detail: bool = True) -> str:
     """The document as a Markdown document.
 
     Parameters
     ----------
     document : Document
         The document to render.
+    detail : bool, default True
+        Include diagnostic tables (``Table.detail``); otherwise a line counts those left out.
 
     Returns
     -------
@@ -56,9 +63,14 @@ def render_markdown(document: Document) -> str:
         Markdown text ending in a newline.
     """
     blocks = [f"# {escape_markdown(document.title)}", _headline(document)]
+    if document.actions:
+        blocks.append(_actions(document.actions))
     if document.notes:
         blocks.append(_notes(document.notes))
-    blocks.extend(_section(section) for section in document.sections())
+    sections, hidden = shown_sections(document, detail)
+    blocks.extend(_section(section) for section in sections)
+    if hidden:
+        blocks.append(f"*{escape_markdown(hidden_note(hidden))}*")
     if document.settings:
         blocks.append(_settings(document))
     return "\n\n".join(blocks) + "\n"
@@ -69,6 +81,16 @@ def _headline(document: Document) -> str:
         f"- **{escape_markdown(label)}:** {escape_markdown(format_headline(value))}"
         for label, value in headline_items(document)
     )
+
+
+def _actions(actions: Sequence[Action]) -> str:
+    lines = [f"## {ACTIONS_TITLE}", ""]
+    lines.extend(
+        f"{number}. {escape_markdown(headline_text(action))}  \n"
+        f"   {escape_markdown(format_value(action.evidence))}"
+        for number, action in enumerate(actions, start=1)
+    )
+    return "\n".join([*lines, "", f"*{escape_markdown(RANKING_NOTE)}*"])
 
 
 def _notes(notes: tuple[str, ...]) -> str:

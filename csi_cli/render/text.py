@@ -8,6 +8,7 @@ from __future__ import annotations
 import math
 import unicodedata
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -15,7 +16,7 @@ import pandas as pd
 from pandas.api.types import is_bool_dtype, is_numeric_dtype
 
 from csi_cli.errors import visible
-from csi_cli.results import Document, Figure, Table
+from csi_cli.results import Document, Figure, Section, Table
 
 MISSING = "–"
 """What a missing value (None, NaN, NA, infinity) reads as."""
@@ -107,6 +108,8 @@ def format_value(value: Any, digits: int = DEFAULT_DIGITS, *, trim: bool = False
         Missing values read :data:`MISSING`, booleans "yes"/"no", sequences are joined with
         ", " and mappings read "key: value; ...".
     """
+    if isinstance(value, Figure):
+        return format_figure(value)
     if is_missing(value):
         return MISSING
     if isinstance(value, (bool, np.bool_)):
@@ -124,11 +127,31 @@ def format_value(value: Any, digits: int = DEFAULT_DIGITS, *, trim: bool = False
     return visible(value)
 
 
+def format_figure(figure: Figure) -> str:
+    """A figure with its decimals, interval and label.
+
+    Parameters
+    ----------
+    figure : Figure
+        The value, its decimals, an optional 95% interval and an optional label.
+
+    Returns
+    -------
+    str
+        E.g. ``"gap P − E -1.05 (95% CI -1.09 to -1.01)"``.
+    """
+    shown = format_value(figure.value, figure.digits)
+    if not (is_missing(figure.low) or is_missing(figure.high)):
+        low, high = (format_value(v, figure.digits) for v in (figure.low, figure.high))
+        shown += f" (95% CI {low} to {high})"
+    return f"{figure.label} {shown}" if figure.label else shown
+
+
 def format_headline(value: Any) -> str:
     """A summary or settings value: floats with at most 3 decimals, trailing zeros dropped.
 
     Summary items carry no digits of their own, so they are shown as given, only cut at
-    :data:`DEFAULT_DIGITS` decimals.
+    :data:`DEFAULT_DIGITS` decimals; a :class:`Figure` is shown with its own decimals.
 
     Parameters
     ----------
@@ -141,11 +164,7 @@ def format_headline(value: Any) -> str:
         E.g. ``format_headline((70.1, 72.3)) == "70.1, 72.3"``.
     """
     if isinstance(value, Figure):
-        shown = format_value(value.value, value.digits)
-        if value.low is not None and value.high is not None:
-            low, high = (format_value(v, value.digits) for v in (value.low, value.high))
-            shown += f" (95% CI {low} to {high})"
-        return shown
+        return format_figure(value)
     return format_value(value, DEFAULT_DIGITS, trim=True)
 
 
@@ -247,7 +266,7 @@ def display_width(text: str) -> int:
 
 
 def headline_items(document: Document) -> list[tuple[str, Any]]:
-    """What every rendering shows first: the source, n, then the document.s summary items.
+    """What every rendering shows first: the source, n, then the document's summary items.
 
     Parameters
     ----------
@@ -275,6 +294,41 @@ def setting_items(document: Document) -> list[tuple[str, str]]:
     Returns
     -------
     list of (str, str)
-        One item per setting, in the document.s order.
+        One item per setting, in the document's order.
     """
     return [(str(name), format_headline(value)) for name, value in document.settings.items()]
+
+
+def shown_sections(document: Document, detail: bool) -> tuple[list[Section], int]:
+    """The document's sections with only the tables to show, and how many were left out.
+
+    Parameters
+    ----------
+    document : Document
+        The document being rendered.
+    detail : bool
+        Keep diagnostic tables (``Table.detail``) too.
+
+    Returns
+    -------
+    (list of Section, int)
+        Sections with the tables to show (a section that had tables but keeps none is left
+        out) and the number of tables left out.
+    """
+    sections, hidden = [], 0
+    for section in document.sections():
+        kept = tuple(t for t in section.tables if detail or not t.detail)
+        hidden += len(section.tables) - len(kept)
+        if kept or not section.tables:
+            sections.append(replace(section, tables=kept))
+    return sections, hidden
+
+
+def hidden_note(hidden: int) -> str:
+    """The closing line that counts diagnostic tables left out (empty when none were)."""
+    if not hidden:
+        return ""
+    return (
+        f"{hidden} diagnostic table{'s' if hidden > 1 else ''} not shown: add --detail full, "
+        "or write a file (-o report.xlsx / .html / .json)."
+    )

@@ -22,6 +22,7 @@ from xlsxwriter.utility import quote_sheetname, xl_rowcol_to_cell
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
+from csi_cli.actions import ACTIONS_TITLE, action_table
 from csi_cli.render.html import COLOURS
 from csi_cli.render.text import (
     column_titles,
@@ -54,6 +55,9 @@ CHART_HEIGHT = 320
 ROW_HEIGHT = 20
 """Pixels of a default row: how many rows a chart covers."""
 
+ROW_POINTS = 15
+"""Points of one line of text in a row (Excel's default row height)."""
+
 _WORKBOOK_OPTIONS = {
     "in_memory": True,
     "strings_to_formulas": False,
@@ -73,14 +77,19 @@ def render_xlsx(document: Document) -> bytes:
     Returns
     -------
     bytes
-        The workbook file: "Summary" first, then one sheet per section, then "Settings" when
-        the document has settings.
+        The workbook file: "Actions" first (the ranked action list, when the document has one),
+        "Summary", then one sheet per section, then "Settings" when the document has settings.
     """
     buffer = io.BytesIO()
     workbook = xlsxwriter.Workbook(buffer, _WORKBOOK_OPTIONS)
     workbook.set_properties({"title": document.title})
     styles = _Styles(workbook)
     taken: set[str] = set()
+    if document.actions:
+        section = Section(
+            "actions", document.title, (action_table(document.actions, ACTIONS_TITLE),)
+        )
+        _SectionWriter(workbook, _add_sheet(workbook, "Actions", taken), styles).write(section)
     _summary_sheet(_add_sheet(workbook, "Summary", taken), document, styles)
     for section in document.sections():
         sheet = _add_sheet(workbook, section.title or section.key, taken)
@@ -139,6 +148,7 @@ class _Styles:
         )
         self.note = workbook.add_format({"italic": True, "font_color": "#595959"})
         self.alert = workbook.add_format({"bold": True, "font_color": "#B03A00"})
+        self.wrap = workbook.add_format({"text_wrap": True, "valign": "top"})
         self._numbers: dict[tuple[str, bool], Format] = {}
 
     def number(self, value: Any, digits: int | None) -> Format:
@@ -174,10 +184,10 @@ def _write_value(
         sheet.write_boolean(row, column, bool(value))
     elif is_number(value):
         sheet.write_number(row, column, float(value), styles.number(value, digits))
-    elif digits is None:
-        sheet.write_string(row, column, format_headline(value))
     else:
-        sheet.write_string(row, column, format_value(value, digits))
+        text = format_headline(value) if digits is None else format_value(value, digits)
+        wrap = styles.wrap if display_width(text) > MAX_COLUMN_WIDTH else None
+        sheet.write_string(row, column, text, wrap)
 
 
 def _fit_columns(sheet: Worksheet, widths: dict[int, int]) -> None:
@@ -271,9 +281,13 @@ class _SectionWriter:
         """Data cells from row ``first``; return the last row written."""
         digits = [table.digits_for(title) for title in titles]
         frame = visible_frame(table)
-        for row, values in enumerate(frame.itertuples(index=False, name=None), start=first):
+        rows = zip(frame.itertuples(index=False, name=None), formatted_rows(table), strict=True)
+        for row, (values, cells) in enumerate(rows, start=first):
             for column, (value, places) in enumerate(zip(values, digits, strict=True)):
                 _write_value(self._sheet, (row, column), value, places, self._styles)
+            lines = max((math.ceil(display_width(c) / MAX_COLUMN_WIDTH) for c in cells), default=1)
+            if lines > 1:  # wrapped text: not every spreadsheet grows the row by itself
+                self._sheet.set_row(row, ROW_POINTS * lines)
         return first + len(frame) - 1
 
     def _widen_for(self, table: Table, titles: list[str]) -> None:
