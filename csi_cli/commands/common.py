@@ -488,13 +488,13 @@ def execute(
     ``analyses=None`` runs every analysis the file supports (``csi analyze``); ``also`` names
     analyses added when the file supports them (their JSON nests under the first analysis').
     """
-    chosen_format = output_format(shared.fmt, shared.output)
     from csi_cli.output import check_destinations
 
-    check_destinations(
+    check_destinations(  # first: an output onto an input is the worst mistake to let through
         [shared.output] if shared.output is not None else [],
         {"the survey file": shared.file, "the spec": shared.spec},
     )
+    chosen_format = output_format(shared.fmt, shared.output)
     survey, problems = load_checked(
         shared.file,
         spec=resolve_spec(shared.spec, spec_overrides or {}),

@@ -88,8 +88,8 @@ def report_command(
 
     wanted = parse_period(period)
     before = parse_period(previous) if previous is not None else None
-    chosen_format = common.output_format(shared.fmt, shared.output)
     _check_destinations(shared, history_path, output_dir, wanted.file_label)
+    chosen_format = common.output_format(shared.fmt, shared.output)
     survey, problems = common.load_checked(
         shared.file,
         spec=common.resolve_spec(shared.spec, {}),
