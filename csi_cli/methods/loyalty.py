@@ -1,0 +1,398 @@
+"""Satisfaction × loyalty: Jones & Sasser quadrants, the loyalty curve, completely versus merely
+satisfied, top boxes, Dick & Basu's attitude × patronage, and retention on satisfaction.
+
+Satisfaction and loyalty enter as *levels*: the points of a rating scale (a CSI score on the
+items' scale is rounded to the nearest point). Every function takes per-respondent arrays
+(NaN = unknown) and returns frozen dataclasses or DataFrames.
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import statsmodels.api as sm
+from scipy import stats
+from statsmodels.stats.proportion import proportion_confint
+from statsmodels.tools.sm_exceptions import PerfectSeparationError, PerfectSeparationWarning
+
+CONFIDENCE = 0.95
+Z_95 = float(stats.norm.ppf(0.5 + CONFIDENCE / 2))
+#: Jones & Sasser (1995) quadrants: (satisfied, loyal) → name.
+QUADRANTS: dict[tuple[bool, bool], str] = {
+    (True, True): "loyalist",
+    (True, False): "mercenary",
+    (False, True): "hostage",
+    (False, False): "defector",
+}
+#: Dick & Basu (1994) cells: (high relative attitude, high repeat patronage) → name.
+DICK_BASU: dict[tuple[bool, bool], str] = {
+    (True, True): "true loyalty",
+    (True, False): "latent loyalty",
+    (False, True): "spurious loyalty",
+    (False, False): "no loyalty",
+}
+#: Scales with at least this many points have a two-point top box (9–10 on 1–10 and 0–10).
+WIDE_SCALE_POINTS = 10
+
+
+# --- levels and boxes ------------------------------------------------------------------------
+
+
+def to_levels(scores: np.ndarray, scale: tuple[float, float]) -> np.ndarray:
+    """Scores on a rating scale as its points: rounded half up, clipped to the scale."""
+    low, high = scale
+    return np.clip(np.floor(np.asarray(scores, dtype=float) + 0.5), low, high)
+
+
+def default_top_box(scale: tuple[float, float]) -> float:
+    """The lowest level of the default top box ("completely satisfied", "loyal").
+
+    Notes
+    -----
+    The scale's highest point (5 on 1–5: Jones & Sasser's "completely satisfied"); on scales of
+    :data:`WIDE_SCALE_POINTS` or more points, the top two (9–10), as NPS counts promoters and
+    10-point CSAT reports count their top box.
+    """
+    low, high = scale
+    points = high - low + 1
+    return high - 1 if points >= WIDE_SCALE_POINTS else high
+
+
+def default_dissatisfied(scale: tuple[float, float]) -> float:
+    """The highest level counted as dissatisfied by default: the points below the midpoint."""
+    low, high = scale
+    return float(np.ceil((low + high) / 2) - 1)
+
+
+def wilson(count: np.ndarray, n: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Wilson score 95% intervals of proportions (NaN where n = 0).
+
+    References
+    ----------
+    Wilson, E. B. (1927). Probable inference, the law of succession, and statistical inference.
+    *J. American Statistical Association* 22(158), 209–212.
+    """
+    count = np.asarray(count, dtype=float)
+    n = np.asarray(n, dtype=float)
+    with np.errstate(invalid="ignore", divide="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        low, high = proportion_confint(count, n, alpha=1 - CONFIDENCE, method="wilson")
+    empty = n == 0
+    return np.where(empty, np.nan, low), np.where(empty, np.nan, high)
+
+
+def shares(
+    counts: np.ndarray, names: list[str], column: str, total: int | None = None
+) -> pd.DataFrame:
+    """Counts of categories as ``column, n, share, ci_low, ci_high`` (Wilson intervals); the
+    shares are of ``total`` (default: the sum of the counts)."""
+    counts = np.asarray(counts)
+    total = int(counts.sum()) if total is None else total
+    low, high = wilson(counts, np.full(counts.shape, total))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        share = counts / np.float64(total)
+    return pd.DataFrame({column: names, "n": counts, "share": share, "ci_low": low,
+                         "ci_high": high})  # fmt: skip
+
+
+def box_shares(levels: np.ndarray, scale: tuple[float, float]) -> pd.DataFrame:
+    """Top-box and top-two-box shares (the highest one and two scale points), Wilson CIs."""
+    known = levels[~np.isnan(levels)]
+    high = scale[1]
+    counts = np.array([np.count_nonzero(known >= high), np.count_nonzero(known >= high - 1)])
+    return shares(counts, ["top box", "top two box"], "box", total=known.size)
+
+
+# --- quadrants -------------------------------------------------------------------------------
+
+
+def quadrant_codes(satisfied: np.ndarray, loyal: np.ndarray) -> np.ndarray:
+    """Quadrant of every respondent as an index into ``list(QUADRANTS)``; −1 when unknown.
+
+    ``satisfied``/``loyal`` are 1.0, 0.0 or NaN.
+    """
+    known = ~(np.isnan(satisfied) | np.isnan(loyal))
+    code = 2 * (1 - np.nan_to_num(satisfied)) + (1 - np.nan_to_num(loyal))
+    return np.where(known, code, -1).astype(np.int64)
+
+
+def quadrants(satisfied: np.ndarray, loyal: np.ndarray) -> pd.DataFrame:
+    """Jones & Sasser quadrants: counts and shares with Wilson 95% CIs.
+
+    Notes
+    -----
+    Satisfied (at or above the satisfaction threshold) and loyal (at or above the loyalty
+    threshold): loyalist; satisfied, not loyal: mercenary; not satisfied, loyal: hostage;
+    neither: defector. Respondents missing either rating are left out.
+
+    References
+    ----------
+    Jones, T. O. & Sasser, W. E. (1995). Why satisfied customers defect. *Harvard Business
+    Review* 73(6), 88–99.
+    """
+    return coded_shares(quadrant_codes(satisfied, loyal), list(QUADRANTS.values()), "quadrant")
+
+
+def coded_shares(codes: np.ndarray, names: list[str], column: str) -> pd.DataFrame:
+    """Shares of the categories ``0 .. len(names)−1`` among codes ≥ 0, Wilson CIs."""
+    return shares(np.bincount(codes[codes >= 0], minlength=len(names)), names, column)
+
+
+def quadrants_by(
+    satisfied: np.ndarray, loyal: np.ndarray, groups: np.ndarray, names: list[str]
+) -> pd.DataFrame:
+    """Quadrant shares within each group ``0 .. len(names)−1`` (long format, Wilson CIs)."""
+    codes = quadrant_codes(satisfied, loyal)
+    names_q = list(QUADRANTS.values())
+    frames = [
+        coded_shares(codes[groups == g], names_q, "quadrant").assign(group=name)
+        for g, name in enumerate(names)
+    ]
+    if not frames:
+        return pd.DataFrame(columns=["group", "quadrant", "n", "share", "ci_low", "ci_high"])
+    frame = pd.concat(frames, ignore_index=True)
+    return frame[["group", "quadrant", "n", "share", "ci_low", "ci_high"]]
+
+
+# --- the loyalty curve -----------------------------------------------------------------------
+
+
+def rate_by_level(levels: np.ndarray, outcome: np.ndarray, column: str) -> pd.DataFrame:
+    """Share of ``outcome`` = 1 at every observed level, with Wilson 95% CIs.
+
+    Returns ``level, n, <column>, ci_low, ci_high`` sorted by level (respondents missing
+    either value are left out).
+    """
+    known = ~(np.isnan(levels) | np.isnan(outcome))
+    observed, index = np.unique(levels[known], return_inverse=True)
+    n = np.bincount(index, minlength=observed.size)
+    hits = np.bincount(index, outcome[known], minlength=observed.size)
+    low, high = wilson(hits, n)
+    return pd.DataFrame({"level": observed, "n": n, column: hits / n, "ci_low": low,
+                         "ci_high": high})  # fmt: skip
+
+
+@dataclass(frozen=True)
+class LoyaltyRatio:
+    """Loyal share of completely satisfied over that of merely satisfied customers (95% CI)."""
+
+    completely_n: int
+    completely_loyal: int
+    merely_n: int
+    merely_loyal: int
+    ratio: float
+    ci_low: float
+    ci_high: float
+
+
+def loyalty_ratio(
+    levels: np.ndarray, loyal: np.ndarray, top_box: float, width: float
+) -> LoyaltyRatio:
+    """How many times more often completely satisfied customers are loyal than merely
+    satisfied ones.
+
+    Parameters
+    ----------
+    levels : ndarray
+        Satisfaction levels (scale points).
+    loyal : ndarray
+        1.0 loyal, 0.0 not, NaN unknown.
+    top_box : float
+        Lowest level of "completely satisfied"; "merely satisfied" are the ``width`` levels
+        just below it (4 on 1–5 with top box 5; 7–8 on 1–10 with top box 9–10).
+    width : float
+        Number of levels in the top box.
+
+    Notes
+    -----
+    Ratio of proportions ``RR = (a/n₁)/(c/n₂)`` with the Katz log interval
+    ``exp(ln RR ± 1.96 sqrt(1/a − 1/n₁ + 1/c − 1/n₂))`` (Katz et al. 1978; Jones & Sasser 1995
+    report the Xerox finding that completely satisfied customers were six times as likely to
+    repurchase as satisfied ones).
+
+    References
+    ----------
+    Katz, D., Baptista, J., Azen, S. P. & Pike, M. C. (1978). Obtaining confidence intervals
+    for the risk ratio in cohort studies. *Biometrics* 34(3), 469–474.
+    """
+    known = ~(np.isnan(levels) | np.isnan(loyal))
+    lv, ly = levels[known], loyal[known]
+    completely = lv >= top_box
+    merely = (lv >= top_box - width) & ~completely
+    n1, n2 = int(completely.sum()), int(merely.sum())
+    a, c = int(ly[completely].sum()), int(ly[merely].sum())
+    with np.errstate(invalid="ignore", divide="ignore"):
+        ratio = (np.float64(a) / n1) / (np.float64(c) / n2)
+        se = np.sqrt(1 / np.float64(a) - 1 / n1 + 1 / np.float64(c) - 1 / n2)
+        low, high = ratio * np.exp(-Z_95 * se), ratio * np.exp(Z_95 * se)
+    return LoyaltyRatio(n1, a, n2, c, float(ratio), float(low), float(high))
+
+
+# --- Dick & Basu -----------------------------------------------------------------------------
+
+
+def high_patronage(repeat: np.ndarray, minimum: float | None = None) -> np.ndarray:
+    """1.0 where repeat behaviour is high, 0.0 low, NaN unknown.
+
+    High is ``≥ minimum`` when given, else strictly above the median (a median split).
+    """
+    repeat = np.asarray(repeat, dtype=float)
+    threshold = minimum
+    with np.errstate(invalid="ignore"):
+        if threshold is None:
+            high = repeat > np.nanmedian(repeat) if np.isfinite(repeat).any() else repeat > 0
+        else:
+            high = repeat >= threshold
+    return np.where(np.isnan(repeat), np.nan, high.astype(float))
+
+
+def dick_basu(attitude: np.ndarray, patronage: np.ndarray) -> pd.DataFrame:
+    """Dick & Basu's relative attitude × repeat patronage cells, shares with Wilson CIs.
+
+    Notes
+    -----
+    High attitude (loyal) and high patronage: true loyalty; high attitude only: latent
+    loyalty; high patronage only: spurious loyalty; neither: no loyalty.
+
+    References
+    ----------
+    Dick, A. S. & Basu, K. (1994). Customer loyalty: toward an integrated conceptual
+    framework. *J. Academy of Marketing Science* 22(2), 99–113.
+    """
+    codes = quadrant_codes(attitude, patronage)
+    return coded_shares(codes, list(DICK_BASU.values()), "cell")
+
+
+# --- retention -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Retention:
+    """Logistic regression of retention on satisfaction level."""
+
+    n: int
+    retained: int
+    intercept: float
+    slope: float
+    slope_se: float
+    odds_ratio: float
+    ci_low: float
+    ci_high: float
+    p_value: float
+    marginal_effect: float
+    marginal_ci_low: float
+    marginal_ci_high: float
+    curve: pd.DataFrame
+    value_per_point: float = float("nan")
+    value_per_point_ci_low: float = float("nan")
+    value_per_point_ci_high: float = float("nan")
+    warning: str = ""
+
+
+def retention_model(
+    satisfaction: np.ndarray, retained: np.ndarray, value: np.ndarray | None = None
+) -> Retention:
+    """Retention on satisfaction: logit, odds ratio per point, average marginal effect, curve.
+
+    Parameters
+    ----------
+    satisfaction : ndarray
+        Satisfaction on its scale (levels or scores; one unit = one scale point).
+    retained : ndarray
+        1.0 retained, 0.0 churned, NaN unknown.
+    value : ndarray, optional
+        Customer value: adds the value retained per satisfaction point.
+
+    Notes
+    -----
+    ``logit P(retained) = β₀ + β₁ s`` by maximum likelihood (``statsmodels`` ``Logit``); odds
+    ratio ``exp(β₁)`` with the Wald interval ``exp(β₁ ± 1.96 SE)``; the average marginal effect
+    ``(1/n) Σ β₁ pᵢ (1 − pᵢ)`` with its delta-method CI (``get_margeff``). Value retained per
+    point: ``Σ vᵢ β₁ pᵢ (1 − pᵢ)`` over respondents with a value — the expected value kept if
+    everyone's satisfaction rose by one point, to first order — with a delta-method CI from the
+    parameter covariance. The curve is the observed retention rate at every satisfaction level
+    (Wilson CIs) beside the fitted probability.
+
+    References
+    ----------
+    Hosmer, D. W., Lemeshow, S. & Sturdivant, R. X. (2013). *Applied Logistic Regression*,
+    3rd ed. Wiley. Anderson, E. W. & Sullivan, M. W. (1993). The antecedents and consequences
+    of customer satisfaction for firms. *Marketing Science* 12(2), 125–143.
+    """
+    s, y = np.asarray(satisfaction, dtype=float), np.asarray(retained, dtype=float)
+    known = ~(np.isnan(s) | np.isnan(y))
+    if value is not None:
+        known &= ~np.isnan(value)
+    s, y = s[known], y[known]
+    curve = rate_by_level(np.floor(s + 0.5), y, "retained_share")
+    fitted, problem = _fit_logit(s, y)
+    if fitted is None:
+        return _unfitted(s, y, curve, problem)
+    b0, b1 = fitted.params
+    se = float(fitted.bse[1])
+    margeff = fitted.get_margeff(at="overall", method="dydx")
+    me_low, me_high = margeff.conf_int(alpha=1 - CONFIDENCE)[0]
+    curve["predicted"] = 1 / (1 + np.exp(-(b0 + b1 * curve["level"].to_numpy())))
+    per_point = (np.nan, np.nan, np.nan)
+    if value is not None:
+        per_point = _value_per_point(fitted, s, np.asarray(value, dtype=float)[known])
+    return Retention(
+        n=int(y.size),
+        retained=int(y.sum()),
+        intercept=float(b0),
+        slope=float(b1),
+        slope_se=se,
+        odds_ratio=float(np.exp(b1)),
+        ci_low=float(np.exp(b1 - Z_95 * se)),
+        ci_high=float(np.exp(b1 + Z_95 * se)),
+        p_value=float(fitted.pvalues[1]),
+        marginal_effect=float(margeff.margeff[0]),
+        marginal_ci_low=float(me_low),
+        marginal_ci_high=float(me_high),
+        curve=curve,
+        value_per_point=per_point[0],
+        value_per_point_ci_low=per_point[1],
+        value_per_point_ci_high=per_point[2],
+    )
+
+
+def _fit_logit(s: np.ndarray, y: np.ndarray):
+    """The fitted logit, or None and why it cannot be fitted."""
+    if y.size < 10 or np.ptp(s) == 0 or y.min() == y.max():
+        return None, (
+            "Retention was not modelled: it needs at least 10 respondents with both answers, "
+            "some retained and some churned, and more than one satisfaction level."
+        )
+    design = np.column_stack([np.ones_like(s), s])
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", PerfectSeparationWarning)
+            warnings.simplefilter("ignore", RuntimeWarning)
+            fitted = sm.Logit(y, design).fit(disp=0, method="newton", maxiter=100)
+    except (PerfectSeparationError, PerfectSeparationWarning, np.linalg.LinAlgError):
+        return None, (
+            "Retention was not modelled: satisfaction separates retained from churned "
+            "customers perfectly, so the odds ratio is infinite."
+        )
+    return fitted, ""
+
+
+def _unfitted(s: np.ndarray, y: np.ndarray, curve: pd.DataFrame, problem: str) -> Retention:
+    nan = float("nan")
+    return Retention(int(y.size), int(y.sum()), nan, nan, nan, nan, nan, nan, nan, nan, nan,
+                     nan, curve.assign(predicted=nan), warning=problem)  # fmt: skip
+
+
+def _value_per_point(fitted, s: np.ndarray, value: np.ndarray) -> tuple[float, float, float]:
+    """``Σ vᵢ β₁ pᵢ(1 − pᵢ)`` and its delta-method 95% CI from the parameter covariance."""
+    b0, b1 = fitted.params
+    p = 1 / (1 + np.exp(-(b0 + b1 * s)))
+    slope = p * (1 - p)
+    curvature = slope * (1 - 2 * p)
+    estimate = float(b1 * (value @ slope))
+    gradient = np.array([b1 * (value @ curvature), value @ slope + b1 * (value @ (curvature * s))])
+    se = float(np.sqrt(gradient @ fitted.cov_params() @ gradient))
+    return estimate, estimate - Z_95 * se, estimate + Z_95 * se
