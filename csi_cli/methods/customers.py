@@ -247,8 +247,9 @@ def group_means(scores: np.ndarray, codes: np.ndarray, groups: int) -> pd.DataFr
         mean = np.bincount(g, x, minlength=groups) / n
         squares = np.bincount(g, (x - mean[g]) ** 2, minlength=groups)
         half = stats.t.ppf(0.5 + CONFIDENCE / 2, n - 1) * np.sqrt(squares / (n - 1) / n)
-    return pd.DataFrame({"n": n.astype(int), "mean": mean, "ci_low": mean - half,
-                         "ci_high": mean + half})  # fmt: skip
+    return pd.DataFrame(
+        {"n": n.astype(int), "mean": mean, "ci_low": mean - half, "ci_high": mean + half}
+    )
 
 
 def kruskal_test(scores: np.ndarray, codes: np.ndarray) -> dict[str, float]:
@@ -270,8 +271,12 @@ def kruskal_test(scores: np.ndarray, codes: np.ndarray) -> dict[str, float]:
     if len(samples) < 2 or np.ptp(scores[keep]) == 0:
         return {"statistic": np.nan, "df": np.nan, "p_value": np.nan, "test": "kruskal-wallis"}
     result = stats.kruskal(*samples)
-    return {"statistic": float(result.statistic), "df": len(samples) - 1,
-            "p_value": float(result.pvalue), "test": "kruskal-wallis"}  # fmt: skip
+    return {
+        "statistic": float(result.statistic),
+        "df": len(samples) - 1,
+        "p_value": float(result.pvalue),
+        "test": "kruskal-wallis",
+    }
 
 
 @dataclass(frozen=True)
@@ -322,8 +327,10 @@ def _tier_value(inputs: TierInputs, k: int) -> pd.DataFrame:
     counted = np.bincount(codes[known], minlength=k)
     with np.errstate(invalid="ignore", divide="ignore"):
         columns = {"value": held, "share_value": held / held.sum(), "mean_value": held / counted}
-    for name, risk in (("value_at_risk", inputs.dissatisfied),
-                       ("value_at_risk_detractors", inputs.detractor)):  # fmt: skip
+    for name, risk in (
+        ("value_at_risk", inputs.dissatisfied),
+        ("value_at_risk_detractors", inputs.detractor),
+    ):
         if risk is not None:
             counted_risk = known & ~np.isnan(risk)
             columns[name] = np.bincount(

@@ -94,8 +94,9 @@ def shares(
     low, high = wilson(counts, np.full(counts.shape, total))
     with np.errstate(invalid="ignore", divide="ignore"):
         share = counts / np.float64(total)
-    return pd.DataFrame({column: names, "n": counts, "share": share, "ci_low": low,
-                         "ci_high": high})  # fmt: skip
+    return pd.DataFrame(
+        {column: names, "n": counts, "share": share, "ci_low": low, "ci_high": high}
+    )
 
 
 def box_shares(levels: np.ndarray, scale: tuple[float, float]) -> pd.DataFrame:
@@ -171,8 +172,9 @@ def rate_by_level(levels: np.ndarray, outcome: np.ndarray, column: str) -> pd.Da
     n = np.bincount(index, minlength=observed.size)
     hits = np.bincount(index, outcome[known], minlength=observed.size)
     low, high = wilson(hits, n)
-    return pd.DataFrame({"level": observed, "n": n, column: hits / n, "ci_low": low,
-                         "ci_high": high})  # fmt: skip
+    return pd.DataFrame(
+        {"level": observed, "n": n, column: hits / n, "ci_low": low, "ci_high": high}
+    )
 
 
 @dataclass(frozen=True)
@@ -222,13 +224,13 @@ def loyalty_ratio(
     lv, ly = levels[known], loyal[known]
     completely = lv >= top_box
     merely = (lv >= top_box - width) & ~completely
-    n1, n2 = int(completely.sum()), int(merely.sum())
-    a, c = int(ly[completely].sum()), int(ly[merely].sum())
+    n1, n2 = np.float64(completely.sum()), np.float64(merely.sum())
+    a, c = np.float64(ly[completely].sum()), np.float64(ly[merely].sum())
     with np.errstate(invalid="ignore", divide="ignore"):
-        ratio = (np.float64(a) / n1) / (np.float64(c) / n2)
-        se = np.sqrt(1 / np.float64(a) - 1 / n1 + 1 / np.float64(c) - 1 / n2)
+        ratio = (a / n1) / (c / n2)
+        se = np.sqrt(1 / a - 1 / n1 + 1 / c - 1 / n2)
         low, high = ratio * np.exp(-Z_95 * se), ratio * np.exp(Z_95 * se)
-    return LoyaltyRatio(n1, a, n2, c, float(ratio), float(low), float(high))
+    return LoyaltyRatio(int(n1), int(a), int(n2), int(c), float(ratio), float(low), float(high))
 
 
 # --- Dick & Basu -----------------------------------------------------------------------------
@@ -311,7 +313,7 @@ def retention_model(
     ``logit P(retained) = β₀ + β₁ s`` by maximum likelihood (``statsmodels`` ``Logit``); odds
     ratio ``exp(β₁)`` with the Wald interval ``exp(β₁ ± 1.96 SE)``; the average marginal effect
     ``(1/n) Σ β₁ pᵢ (1 − pᵢ)`` with its delta-method CI (``get_margeff``). Value retained per
-    point: ``Σ vᵢ β₁ pᵢ (1 − pᵢ)`` over respondents with a value — the expected value kept if
+    point: ``Σ vᵢ β₁ pᵢ (1 − pᵢ)`` over the respondents with a value — the expected value kept if
     everyone's satisfaction rose by one point, to first order — with a delta-method CI from the
     parameter covariance. The curve is the observed retention rate at every satisfaction level
     (Wilson CIs) beside the fitted probability.
@@ -324,8 +326,6 @@ def retention_model(
     """
     s, y = np.asarray(satisfaction, dtype=float), np.asarray(retained, dtype=float)
     known = ~(np.isnan(s) | np.isnan(y))
-    if value is not None:
-        known &= ~np.isnan(value)
     s, y = s[known], y[known]
     curve = rate_by_level(np.floor(s + 0.5), y, "retained_share")
     fitted, problem = _fit_logit(s, y)
@@ -338,7 +338,9 @@ def retention_model(
     curve["predicted"] = 1 / (1 + np.exp(-(b0 + b1 * curve["level"].to_numpy())))
     per_point = (np.nan, np.nan, np.nan)
     if value is not None:
-        per_point = _value_per_point(fitted, s, np.asarray(value, dtype=float)[known])
+        held = np.asarray(value, dtype=float)[known]
+        with_value = ~np.isnan(held)
+        per_point = _value_per_point(fitted, s[with_value], held[with_value])
     return Retention(
         n=int(y.size),
         retained=int(y.sum()),
@@ -382,8 +384,22 @@ def _fit_logit(s: np.ndarray, y: np.ndarray):
 
 def _unfitted(s: np.ndarray, y: np.ndarray, curve: pd.DataFrame, problem: str) -> Retention:
     nan = float("nan")
-    return Retention(int(y.size), int(y.sum()), nan, nan, nan, nan, nan, nan, nan, nan, nan,
-                     nan, curve.assign(predicted=nan), warning=problem)  # fmt: skip
+    return Retention(
+        int(y.size),
+        int(y.sum()),
+        nan,
+        nan,
+        nan,
+        nan,
+        nan,
+        nan,
+        nan,
+        nan,
+        nan,
+        nan,
+        curve.assign(predicted=nan),
+        warning=problem,
+    )
 
 
 def _value_per_point(fitted, s: np.ndarray, value: np.ndarray) -> tuple[float, float, float]:
