@@ -284,6 +284,17 @@ def test_retention_matches_statsmodels_and_direct_formulas() -> None:
     assert model.curve["level"].tolist() == list(range(1, 11))
 
 
+def test_marginal_effect_interval_matches_get_margeff() -> None:
+    rng = np.random.default_rng(6)
+    s = rng.normal(6, 2, 300)
+    y = (rng.random(300) < 1 / (1 + np.exp(-(-3 + 0.6 * s)))).astype(float)
+    margins = sm.Logit(y, sm.add_constant(s)).fit(disp=0).get_margeff(at="overall")
+    low, high = margins.conf_int()[0]
+    model = lm.retention_model(s, y)
+    assert model.marginal_effect == pytest.approx(margins.margeff[0], rel=1e-6)
+    assert (model.marginal_ci_low, model.marginal_ci_high) == pytest.approx((low, high), rel=1e-4)
+
+
 def test_retention_unfit_cases_say_why() -> None:
     s = np.arange(20, dtype=float)
     separated = lm.retention_model(s, (s > 9).astype(float))

@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from types import MappingProxyType
 from typing import Any
 
@@ -256,13 +257,13 @@ class Rating:
     scores: np.ndarray
     scale: tuple[float, float]
 
-    @property
+    @cached_property
     def score100(self) -> np.ndarray:
         """The scores on 0–100."""
         low, high = self.scale
         return 100 * (self.scores - low) / (high - low)
 
-    @property
+    @cached_property
     def levels(self) -> np.ndarray:
         """The scores as scale points."""
         return to_levels(self.scores, self.scale)

@@ -198,12 +198,12 @@ def _groups(codes, names, segments) -> list[tuple[np.ndarray, list[str]]]:
 
 def _loyalty_parts(sat: Rating, flags: Flags, used: dict, groups) -> dict[str, object]:
     top_box, width = float(used["satisfied"]), float(used["satisfied_width"])
-    frames = [
-        loyalty_methods.quadrants_by(flags.satisfied, flags.loyal, codes, names)
-        for codes, names in groups
-    ]
+    quadrant = loyalty_methods.quadrant_codes(flags.satisfied, flags.loyal)
+    frames = [loyalty_methods.quadrants_by(quadrant, codes, names) for codes, names in groups]
     return {
-        "quadrants": loyalty_methods.quadrants(flags.satisfied, flags.loyal),
+        "quadrants": loyalty_methods.coded_shares(
+            quadrant, list(loyalty_methods.QUADRANTS.values()), "quadrant"
+        ),
         "quadrant_groups": _concat(frames),
         "loyalty_curve": loyalty_methods.rate_by_level(sat.levels, flags.loyal, "loyal_share"),
         "loyalty_ratio": loyalty_methods.loyalty_ratio(sat.levels, flags.loyal, top_box, width),

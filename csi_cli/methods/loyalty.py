@@ -16,7 +16,8 @@ import pandas as pd
 import statsmodels.api as sm
 from scipy import stats
 from statsmodels.stats.proportion import proportion_confint
-from statsmodels.tools.sm_exceptions import PerfectSeparationError, PerfectSeparationWarning
+
+from csi_cli.methods.customers import distinct
 
 CONFIDENCE = 0.95
 Z_95 = float(stats.norm.ppf(0.5 + CONFIDENCE / 2))
@@ -142,14 +143,15 @@ def coded_shares(codes: np.ndarray, names: list[str], column: str) -> pd.DataFra
     return shares(np.bincount(codes[codes >= 0], minlength=len(names)), names, column)
 
 
-def quadrants_by(
-    satisfied: np.ndarray, loyal: np.ndarray, groups: np.ndarray, names: list[str]
-) -> pd.DataFrame:
-    """Quadrant shares within each group ``0 .. len(names)−1`` (long format, Wilson CIs)."""
-    codes = quadrant_codes(satisfied, loyal)
-    names_q = list(QUADRANTS.values())
+def quadrants_by(codes: np.ndarray, groups: np.ndarray, names: list[str]) -> pd.DataFrame:
+    """Quadrant shares (from :func:`quadrant_codes`) within each group ``0 .. len(names)−1``
+    (long format, Wilson CIs); one ``bincount`` over group × quadrant."""
+    quadrant_names = list(QUADRANTS.values())
+    k = len(quadrant_names)
+    keep = (codes >= 0) & (groups >= 0)
+    counts = np.bincount(groups[keep] * k + codes[keep], minlength=len(names) * k)
     frames = [
-        coded_shares(codes[groups == g], names_q, "quadrant").assign(group=name)
+        shares(counts[g * k : (g + 1) * k], quadrant_names, "quadrant").assign(group=name)
         for g, name in enumerate(names)
     ]
     if not frames:
@@ -168,7 +170,7 @@ def rate_by_level(levels: np.ndarray, outcome: np.ndarray, column: str) -> pd.Da
     either value are left out).
     """
     known = ~(np.isnan(levels) | np.isnan(outcome))
-    observed, index = np.unique(levels[known], return_inverse=True)
+    observed, index = distinct(levels[known])
     n = np.bincount(index, minlength=observed.size)
     hits = np.bincount(index, outcome[known], minlength=observed.size)
     low, high = wilson(hits, n)
@@ -310,37 +312,65 @@ def retention_model(
 
     Notes
     -----
-    ``logit P(retained) = β₀ + β₁ s`` by maximum likelihood (``statsmodels`` ``Logit``); odds
-    ratio ``exp(β₁)`` with the Wald interval ``exp(β₁ ± 1.96 SE)``; the average marginal effect
-    ``(1/n) Σ β₁ pᵢ (1 − pᵢ)`` with its delta-method CI (``get_margeff``). Value retained per
-    point: ``Σ vᵢ β₁ pᵢ (1 − pᵢ)`` over the respondents with a value — the expected value kept if
-    everyone's satisfaction rose by one point, to first order — with a delta-method CI from the
-    parameter covariance. The curve is the observed retention rate at every satisfaction level
-    (Wilson CIs) beside the fitted probability.
+    ``logit P(retained) = β₀ + β₁ s`` by maximum likelihood; odds ratio ``exp(β₁)`` with the
+    Wald interval ``exp(β₁ ± 1.96 SE)``; the average marginal effect
+    ``AME = (1/n) Σ β₁ pᵢ (1 − pᵢ)`` with its delta-method CI (as statsmodels'
+    ``get_margeff``). Value retained per point: ``Σ vᵢ β₁ pᵢ (1 − pᵢ)`` over the respondents
+    with a value — the expected value kept if everyone's satisfaction rose by one point, to
+    first order — with its delta-method CI. Respondents sharing a satisfaction score share
+    pᵢ, so the model is fitted on the distinct scores as a binomial GLM (retained of trials;
+    the same likelihood, estimates and standard errors as the per-respondent logit) and the
+    sums run over distinct scores. The MLE is infinite when satisfaction separates retained
+    from churned customers (Albert & Anderson 1984); the model then reports NaN and says so.
+    The curve is the observed retention rate at every satisfaction level (Wilson CIs) beside
+    the fitted probability.
 
     References
     ----------
     Hosmer, D. W., Lemeshow, S. & Sturdivant, R. X. (2013). *Applied Logistic Regression*,
-    3rd ed. Wiley. Anderson, E. W. & Sullivan, M. W. (1993). The antecedents and consequences
-    of customer satisfaction for firms. *Marketing Science* 12(2), 125–143.
+    3rd ed. Wiley. Albert, A. & Anderson, J. A. (1984). On the existence of maximum likelihood
+    estimates in logistic regression models. *Biometrika* 71(1), 1–10. Anderson, E. W. &
+    Sullivan, M. W. (1993). The antecedents and consequences of customer satisfaction for
+    firms. *Marketing Science* 12(2), 125–143.
     """
     s, y = np.asarray(satisfaction, dtype=float), np.asarray(retained, dtype=float)
     known = ~(np.isnan(s) | np.isnan(y))
     s, y = s[known], y[known]
     curve = rate_by_level(np.floor(s + 0.5), y, "retained_share")
-    fitted, problem = _fit_logit(s, y)
-    if fitted is None:
-        return _unfitted(s, y, curve, problem)
+    problem = _unfittable(s, y)
+    if problem:
+        nan = float("nan")
+        return Retention(
+            int(y.size),
+            int(y.sum()),
+            nan,
+            nan,
+            nan,
+            nan,
+            nan,
+            nan,
+            nan,
+            nan,
+            nan,
+            nan,
+            curve.assign(predicted=nan),
+            warning=problem,
+        )
+    scores, inverse = distinct(s)
+    trials = np.bincount(inverse, minlength=scores.size).astype(float)
+    hits = np.bincount(inverse, y, minlength=scores.size)
+    design = np.column_stack([np.ones_like(scores), scores])
+    binomial = sm.families.Binomial()
+    fitted = sm.GLM(np.column_stack([hits, trials - hits]), design, family=binomial).fit()
     b0, b1 = fitted.params
     se = float(fitted.bse[1])
-    margeff = fitted.get_margeff(at="overall", method="dydx")
-    me_low, me_high = margeff.conf_int(alpha=1 - CONFIDENCE)[0]
+    ame = _slope_sum(fitted, scores, trials / y.size)
     curve["predicted"] = 1 / (1 + np.exp(-(b0 + b1 * curve["level"].to_numpy())))
     per_point = (np.nan, np.nan, np.nan)
     if value is not None:
         held = np.asarray(value, dtype=float)[known]
-        with_value = ~np.isnan(held)
-        per_point = _value_per_point(fitted, s[with_value], held[with_value])
+        totals = np.bincount(inverse, np.nan_to_num(held), minlength=scores.size)
+        per_point = _slope_sum(fitted, scores, totals)
     return Retention(
         n=int(y.size),
         retained=int(y.sum()),
@@ -351,9 +381,9 @@ def retention_model(
         ci_low=float(np.exp(b1 - Z_95 * se)),
         ci_high=float(np.exp(b1 + Z_95 * se)),
         p_value=float(fitted.pvalues[1]),
-        marginal_effect=float(margeff.margeff[0]),
-        marginal_ci_low=float(me_low),
-        marginal_ci_high=float(me_high),
+        marginal_effect=ame[0],
+        marginal_ci_low=ame[1],
+        marginal_ci_high=ame[2],
         curve=curve,
         value_per_point=per_point[0],
         value_per_point_ci_low=per_point[1],
@@ -361,54 +391,31 @@ def retention_model(
     )
 
 
-def _fit_logit(s: np.ndarray, y: np.ndarray):
-    """The fitted logit, or None and why it cannot be fitted."""
+def _unfittable(s: np.ndarray, y: np.ndarray) -> str:
+    """Why the logit cannot be fitted ("" when it can)."""
     if y.size < 10 or np.ptp(s) == 0 or y.min() == y.max():
-        return None, (
+        return (
             "Retention was not modelled: it needs at least 10 respondents with both answers, "
             "some retained and some churned, and more than one satisfaction level."
         )
-    design = np.column_stack([np.ones_like(s), s])
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", PerfectSeparationWarning)
-            warnings.simplefilter("ignore", RuntimeWarning)
-            fitted = sm.Logit(y, design).fit(disp=0, method="newton", maxiter=100)
-    except (PerfectSeparationError, PerfectSeparationWarning, np.linalg.LinAlgError):
-        return None, (
+    kept, lost = s[y == 1], s[y == 0]
+    if kept.min() >= lost.max() or lost.min() >= kept.max():
+        return (
             "Retention was not modelled: satisfaction separates retained from churned "
-            "customers perfectly, so the odds ratio is infinite."
+            "customers completely, so the odds ratio is infinite."
         )
-    return fitted, ""
+    return ""
 
 
-def _unfitted(s: np.ndarray, y: np.ndarray, curve: pd.DataFrame, problem: str) -> Retention:
-    nan = float("nan")
-    return Retention(
-        int(y.size),
-        int(y.sum()),
-        nan,
-        nan,
-        nan,
-        nan,
-        nan,
-        nan,
-        nan,
-        nan,
-        nan,
-        nan,
-        curve.assign(predicted=nan),
-        warning=problem,
-    )
-
-
-def _value_per_point(fitted, s: np.ndarray, value: np.ndarray) -> tuple[float, float, float]:
-    """``Σ vᵢ β₁ pᵢ(1 − pᵢ)`` and its delta-method 95% CI from the parameter covariance."""
+def _slope_sum(fitted, scores: np.ndarray, weights: np.ndarray) -> tuple[float, float, float]:
+    """``Σₖ wₖ β₁ pₖ(1 − pₖ)`` over distinct scores and its delta-method 95% CI."""
     b0, b1 = fitted.params
-    p = 1 / (1 + np.exp(-(b0 + b1 * s)))
+    p = 1 / (1 + np.exp(-(b0 + b1 * scores)))
     slope = p * (1 - p)
     curvature = slope * (1 - 2 * p)
-    estimate = float(b1 * (value @ slope))
-    gradient = np.array([b1 * (value @ curvature), value @ slope + b1 * (value @ (curvature * s))])
+    estimate = float(b1 * (weights @ slope))
+    gradient = np.array(
+        [b1 * (weights @ curvature), weights @ slope + b1 * (weights @ (curvature * scores))]
+    )
     se = float(np.sqrt(gradient @ fitted.cov_params() @ gradient))
     return estimate, estimate - Z_95 * se, estimate + Z_95 * se
