@@ -58,6 +58,11 @@ satisfaction answers, ``s`` = the mean of their SAT1–SAT3 (1–10), by a separ
   (``RETENTION_LOGIT``): **retention rises with satisfaction**, odds ratio e^0.5 ≈ 1.65 per
   scale point.
 
+Attitudinal loyalty needs no new column: the loyal top box (9–10) of the LOY items is a tail of
+``LOY = 0.50 SAT + …`` above, so **loyalty jumps at the top box** of satisfaction — the
+completely satisfied (SAT score 9–10) are several times as often loyal as the merely satisfied
+(7–8).
+
 A few answers are blank (eight respondents miss one CSI item each) and one comment holds text that
 looks like a spreadsheet formula, another HTML: exports must show both as plain text.
 """
