@@ -13,16 +13,19 @@ import statsmodels.api as sm
 from hypothesis import given
 from hypothesis import strategies as st
 from scipy import stats
+from statsmodels.stats import proportion as sm_proportion
 from statsmodels.stats.proportion import confint_proportions_2indep
 
 from csi_cli.analyses.customer_inputs import (
     CustomersSpec,
+    check,
     find_columns,
     gather,
     retention,
     tier_order,
 )
-from csi_cli.analyses.customers import analyse
+from csi_cli.analyses.customers import analyse, compare_results, history_figures, share_changes
+from csi_cli.analysis import CHANGE_COLUMNS
 from csi_cli.errors import SpecError
 from csi_cli.methods import customers as cm
 from csi_cli.methods import loyalty as lm
@@ -454,3 +457,58 @@ def test_sample_repeat_patronage_follows_the_top_box(sample_file: Path) -> None:
     purchases = inputs.repeat
     # designed: Poisson(7) in the top box, Poisson(3) below (the truth uses the SAT mean)
     assert purchases[top].mean() > 5.5 and purchases[~top & ~np.isnan(purchases)].mean() < 3.6
+
+
+# --- periods and validation ------------------------------------------------------------------
+
+
+def test_share_changes_are_the_wald_two_proportion_test() -> None:
+    current = pd.DataFrame({"quadrant": ["a", "b"], "n": [30, 70], "share": [0.3, 0.7]})
+    previous = pd.DataFrame({"quadrant": ["a", "b"], "n": [45, 55], "share": [0.45, 0.55]})
+    rows = share_changes(current, previous, "quadrant", "quadrant")
+    test = sm_proportion.test_proportions_2indep(30, 100, 45, 100, method="wald", compare="diff")
+    low, high = confint_proportions_2indep(30, 100, 45, 100, method="wald", compare="diff")
+    first = rows.iloc[0]
+    assert first["name"] == "quadrant:a" and first["difference"] == pytest.approx(-0.15)
+    assert first["p_value"] == pytest.approx(test.pvalue)
+    assert (first["ci_low"], first["ci_high"]) == pytest.approx((low, high))
+
+
+def test_period_comparison_of_the_sample(sample_file: Path) -> None:
+    survey = load(sample_file)
+    month = pd.to_datetime(survey.frame["日期"]).dt.strftime("%Y-%m").to_numpy()
+    results = [
+        analyse(gather(survey.subset(month == m), CustomersSpec()), CustomersSpec())
+        for m in ("2026-10", "2026-09")
+    ]
+    changes = compare_results(*results).set_index("name")
+    assert set(CHANGE_COLUMNS) <= {*changes.columns, "name"}
+    assert {"tier share:钻石", "quadrant:defector", "value at risk:dissatisfied"} <= set(
+        changes.index
+    )
+    defector = changes.loc["quadrant:defector"]
+    assert defector["points"] == pytest.approx(-100 * defector["difference"])
+    assert np.isnan(changes.loc["quadrant:mercenary", "points"])
+    now, before = results[0].at_risk, results[1].at_risk
+    risk = changes.loc["value at risk:dissatisfied"]
+    assert risk["difference"] == pytest.approx(now.share - before.share)
+    assert risk["std_error"] == pytest.approx(math.hypot(now.share_se, before.share_se))
+    figures = history_figures(results[0])
+    assert figures["defector_share"] == pytest.approx(defector["current"])
+    assert figures["value_at_risk_share"] == pytest.approx(now.share)
+
+
+def test_check_reports_customer_column_problems(tmp_path: Path) -> None:
+    survey = small_survey(
+        tmp_path,
+        {"spend": [10, "lots", 30, 5], "retained": ["留存", "流失", "maybe", "是"],
+         "tier": ["A", "B", "A", "B"]},
+    )  # fmt: skip
+    problems = {p.code: p for p in check(survey, CustomersSpec())}
+    assert set(problems) == {"text-in-value", "unknown-retention-answer", "tier-order"}
+    assert problems["text-in-value"].rows == (3,) and problems["text-in-value"].column == "spend"
+    assert "row 4" in problems["unknown-retention-answer"].message
+    assert "[customers.answers]" in problems["unknown-retention-answer"].message
+    assert "tier_order" in problems["tier-order"].message
+    fixed = CustomersSpec(answers={"maybe": True}, tier_order=("A", "B"))
+    assert {p.code for p in check(survey, fixed)} == {"text-in-value"}

@@ -23,6 +23,7 @@ from csi_cli.methods.binary import parse_binary, reversed_answers
 from csi_cli.methods.customers import DEFAULT_TIER_CUTS, PYRAMID_TIERS
 from csi_cli.methods.loyalty import default_dissatisfied, default_top_box, to_levels
 from csi_cli.survey import Survey, infer_scale
+from csi_cli.validate import ERROR, Problem
 
 #: Column names recognised without a spec (compared stripped and case-folded).
 VALUE_NAMES = (
@@ -471,3 +472,67 @@ def _loyalty(
         "or loyalty curve."
     )
     return None
+
+
+# --- validation ------------------------------------------------------------------------------
+
+#: Problem codes of the customer inputs and what they mean.
+PROBLEM_CODES = {
+    "text-in-value": "a value or repeat-behaviour column holds text that is not a number",
+    "unknown-retention-answer": "a retention answer is neither a retained nor a churned wording",
+    "tier-order": "the tier labels' order is unknown, or a label is not in tier_order",
+}
+
+
+def check(survey: Survey, spec: CustomersSpec) -> list[Problem]:
+    """Problems of the customer columns: text in value/repeat columns, unrecognised
+    retention answers, tiers without an order (code, column, file rows, what to do)."""
+    columns = find_columns(list(survey.frame.columns), spec)
+    present = set(survey.frame.columns)
+    problems = []
+    for column in (columns.value, columns.repeat):
+        if column in present and survey.bad(column).any():
+            problems.append(
+                _problem(
+                    survey,
+                    "text-in-value",
+                    column,
+                    survey.bad(column),
+                    "holds text where a number belongs. Correct the cells, or "
+                    "declare the text as missing: [survey] missing = [...].",
+                )
+            )
+    if columns.retention in present:
+        unknown = retention(survey, columns.retention, columns.churn, spec)[1]
+        if unknown.any():
+            problems.append(
+                _problem(
+                    survey,
+                    "unknown-retention-answer",
+                    columns.retention,
+                    unknown,
+                    "holds answers that are neither retained nor "
+                    "churned (留存/流失, retained/churned, 是/否, yes/no, 1/0). "
+                    'Map them in the spec: [customers.answers] "text" = true.',
+                )
+            )
+    if columns.tier in present:
+        labels = survey.text(columns.tier).to_numpy(dtype=object, na_value=None)
+        try:
+            tier_names(survey, columns.tier, labels, spec)
+        except SpecError as exc:
+            problems.append(Problem("tier-order", ERROR, "customers", str(exc), columns.tier))
+    return problems
+
+
+def _problem(survey: Survey, code: str, column: str, mask: np.ndarray, what: str) -> Problem:
+    rows = survey.file_rows(mask)
+    return Problem(
+        code=code,
+        severity=ERROR,
+        analysis="customers",
+        message=f"{survey.source.where(column, rows)}: {what}",
+        column=column,
+        rows=tuple(rows[:5]),
+        count=len(rows),
+    )

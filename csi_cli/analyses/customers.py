@@ -16,6 +16,7 @@ from csi_cli.analyses.customer_inputs import CustomersSpec, Inputs, Rating, thre
 from csi_cli.analyses.customer_result import CustomersResult
 from csi_cli.methods import customers as value_methods
 from csi_cli.methods import loyalty as loyalty_methods
+from csi_cli.methods.customers import ValueAtRisk
 from csi_cli.methods.nps import DETRACTOR_MAX
 
 CONFIDENCE = 0.95
@@ -224,3 +225,116 @@ def _sources(inputs: Inputs) -> dict[str, object]:
         "repeat": inputs.repeat_column,
         "retention": inputs.retention_column,
     }
+
+
+# --- periods ---------------------------------------------------------------------------------
+
+#: Direction of each compared share: +1 a fall is bad, −1 a rise is bad, 0 no direction.
+QUADRANT_DIRECTION = {"loyalist": 1, "mercenary": 0, "hostage": 0, "defector": -1}
+
+
+def share_changes(
+    current: pd.DataFrame, previous: pd.DataFrame, key: str, kind: str
+) -> pd.DataFrame:
+    """Changes of shares between two independent periods, one row per category of ``key``.
+
+    Notes
+    -----
+    Δ = p₁ − p₂ with the unpooled SE ``sqrt(p₁(1 − p₁)/n₁ + p₂(1 − p₂)/n₂)``, the Wald 95% CI
+    Δ ± 1.96 SE and the two-sided z test z = Δ / SE (Agresti 2013, §3.1.2); n the period's
+    respondents with a category.
+
+    References
+    ----------
+    Agresti, A. (2013). *Categorical Data Analysis*, 3rd ed. Wiley.
+    """
+    share = "share" if "share" in current else "share_customers"
+    merged = current[[key, "n", share]].merge(
+        previous[[key, "n", share]], on=key, suffixes=("_cur", "_prev")
+    )
+    n1, n2 = merged["n_cur"].sum(), merged["n_prev"].sum()
+    p1, p2 = merged[f"{share}_cur"].to_numpy(float), merged[f"{share}_prev"].to_numpy(float)
+    difference = p1 - p2
+    with np.errstate(invalid="ignore", divide="ignore"):
+        se = np.sqrt(p1 * (1 - p1) / n1 + p2 * (1 - p2) / n2)
+        z = difference / se
+    return pd.DataFrame(
+        {
+            "kind": "customers",
+            "name": [f"{kind}:{name}" for name in merged[key]],
+            "current": p1,
+            "previous": p2,
+            "difference": difference,
+            "std_error": se,
+            "ci_low": difference - stats.norm.ppf(0.975) * se,
+            "ci_high": difference + stats.norm.ppf(0.975) * se,
+            "statistic": z,
+            "df": np.nan,
+            "p_value": 2 * stats.norm.sf(np.abs(z)),
+            "test": "z (two proportions)",
+        }
+    )
+
+
+def risk_change(current: ValueAtRisk, previous: ValueAtRisk, name: str) -> pd.DataFrame:
+    """Change of the share of value at risk between two periods (independent ratio estimates:
+    SE = sqrt(SE₁² + SE₂²), normal CI and z test); a rise is a drop of ``points``."""
+    difference = current.share - previous.share
+    se = float(np.hypot(current.share_se, previous.share_se))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        z = np.float64(difference) / se
+    half = stats.norm.ppf(0.975) * se
+    return pd.DataFrame(
+        [{"kind": "customers", "name": name, "current": current.share,
+          "previous": previous.share, "difference": difference, "points": -100 * difference,
+          "std_error": se, "ci_low": difference - half, "ci_high": difference + half,
+          "statistic": z, "df": np.nan, "p_value": 2 * stats.norm.sf(abs(z)),
+          "test": "z (two ratio estimates)"}]
+    )  # fmt: skip
+
+
+def compare_results(current: CustomersResult, previous: CustomersResult) -> pd.DataFrame:
+    """Tier shares, quadrant shares and the share of value at risk, period against period.
+
+    ``points`` (0–100) carries a direction where one is bad: the top tier's share falling, the
+    loyalists' share falling, the defectors' share or the value at risk rising; other rows
+    have NaN points and are reported, never alerted.
+    """
+    frames = []
+    if not current.tiers.empty and not previous.tiers.empty:
+        tiers = share_changes(current.tiers, previous.tiers, "tier", "tier share")
+        top = current.tiers["tier"].iloc[0]
+        tiers["points"] = np.where(tiers["name"] == f"tier share:{top}",
+                                   100 * tiers["difference"], np.nan)  # fmt: skip
+        frames.append(tiers)
+    if not current.quadrants.empty and not previous.quadrants.empty:
+        quadrants = share_changes(current.quadrants, previous.quadrants, "quadrant", "quadrant")
+        direction = current.quadrants["quadrant"].map(QUADRANT_DIRECTION).to_numpy(float)
+        quadrants["points"] = np.where(direction != 0, 100 * direction * quadrants["difference"],
+                                       np.nan)  # fmt: skip
+        frames.append(quadrants)
+    for attribute, label in (("at_risk", "value at risk:dissatisfied"),
+                             ("at_risk_detractors", "value at risk:detractors")):  # fmt: skip
+        now, before = getattr(current, attribute), getattr(previous, attribute)
+        if now is not None and before is not None:
+            frames.append(risk_change(now, before, label))
+    frames = [f for f in frames if not f.empty]
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+
+
+def history_figures(result: CustomersResult) -> dict[str, float | None]:
+    """Figures recorded per period: value-at-risk share, defector share, Gini, the top tier's
+    satisfaction, retention odds ratio (None where the file has no such input)."""
+    quadrants = dict(
+        zip(result.quadrants.get("quadrant", []), result.quadrants.get("share", []), strict=True)
+    )
+    tiers = result.tiers
+    top = tiers["satisfaction"].iloc[0] if "satisfaction" in tiers and len(tiers) else None
+    figures = {
+        "value_at_risk_share": None if result.at_risk is None else result.at_risk.share,
+        "defector_share": quadrants.get("defector"),
+        "gini": None if result.concentration is None else result.concentration.gini,
+        "top_tier_satisfaction": top,
+        "retention_odds_ratio": None if result.retention is None else result.retention.odds_ratio,
+    }
+    return {k: None if v is None or not np.isfinite(v) else float(v) for k, v in figures.items()}
