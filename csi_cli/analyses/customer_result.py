@@ -172,7 +172,7 @@ class CustomersResult:
             "scores with 95% t intervals (a tier's mean CSI score is its CSI with pooled "
             "weights). Satisfaction differs between tiers: Kruskal–Wallis H = "
             f"{_fmt(test.get('statistic'))}, df = {_fmt(test.get('df'), 0)}, "
-            f"p = {_fmt(test.get('p_value'), 4)}."
+            f"p = {_fmt_p(test.get('p_value'))}."
         )
         y = tuple(c for c in ("share_customers", "share_value") if c in self.tiers)
         digits = {
@@ -267,7 +267,7 @@ class CustomersResult:
         if frame.empty:
             return None
         wide = frame.pivot(index="group", columns="quadrant", values="share")
-        wide = wide.reindex(index=pd.unique(frame["group"]))
+        wide = wide.reindex(index=pd.unique(frame["group"]), columns=pd.unique(frame["quadrant"]))
         wide = wide.assign(
             satisfied=wide["loyalist"] + wide["mercenary"], loyal=wide["loyalist"] + wide["hostage"]
         ).reset_index()
@@ -393,6 +393,12 @@ def _fmt(value: Any, digits: int = 2) -> str:
     if value is None or (isinstance(value, float) and not np.isfinite(value)):
         return "–"
     return f"{value:.{digits}f}"
+
+
+def _fmt_p(value: Any) -> str:
+    if value is None or not np.isfinite(value):
+        return "–"
+    return f"{value:.2g}"
 
 
 def _with_note(table: Table, note: str) -> Table:
