@@ -133,6 +133,21 @@ def test_value_at_risk_share_and_delta_method_se() -> None:
     assert result.n == v.size and result.at_risk == int(d.sum())
 
 
+@given(
+    st.lists(st.tuples(st.floats(0.01, 1e5), st.sampled_from([0.0, 1.0])), min_size=2, max_size=40),
+    st.randoms(use_true_random=False),
+)
+def test_value_at_risk_complements_and_ignores_row_order(pairs, rnd) -> None:
+    value, risk = (np.array(v) for v in zip(*pairs, strict=True))
+    held = cm.value_at_risk(value, risk)
+    assert held.share + cm.value_at_risk(value, 1 - risk).share == pytest.approx(1.0)
+    order = list(range(value.size))
+    rnd.shuffle(order)
+    shuffled = cm.value_at_risk(value[order], risk[order])
+    assert shuffled.share == pytest.approx(held.share)
+    assert shuffled.share_se == pytest.approx(held.share_se, abs=1e-12)
+
+
 # --- per tier --------------------------------------------------------------------------------
 
 
