@@ -3,6 +3,7 @@ counts; invariants (hypothesis); inputs and the spec; the sample's designed trut
 
 from __future__ import annotations
 
+import json
 import math
 from pathlib import Path
 
@@ -15,6 +16,7 @@ from hypothesis import strategies as st
 from scipy import stats
 from statsmodels.stats import proportion as sm_proportion
 from statsmodels.stats.proportion import confint_proportions_2indep
+from typer.testing import CliRunner
 
 from csi_cli.analyses.customer_inputs import (
     CustomersSpec,
@@ -26,14 +28,18 @@ from csi_cli.analyses.customer_inputs import (
 )
 from csi_cli.analyses.customers import analyse, compare_results, history_figures, share_changes
 from csi_cli.analysis import CHANGE_COLUMNS
+from csi_cli.cli import app
 from csi_cli.errors import SpecError
 from csi_cli.methods import customers as cm
 from csi_cli.methods import loyalty as lm
 from csi_cli.methods.nps import nps_summary
+from csi_cli.spec import parse_section
 from csi_cli.survey import load
+from csi_cli.validate import validate
 from tests.helpers import write_csv
 
 Z = stats.norm.ppf(0.975)
+runner = CliRunner()
 values_strategy = st.lists(
     st.floats(0, 1e6, allow_nan=False, allow_infinity=False), min_size=1, max_size=60
 )
@@ -325,14 +331,17 @@ def test_retention_unfit_cases_say_why() -> None:
 
 
 def test_spec_parses_and_converts() -> None:
-    spec = CustomersSpec.parse(
+    spec = parse_section(
+        "customers",
+        CustomersSpec,
         {
             "value": "spend",
             "tier_order": ["A", "B"],
             "tier_cuts": [0.01, 0.05, 0.2],
             "satisfied": 5,
             "answers": {"stayed on": True},
-        }
+        },
+        "csi.toml",
     )
     assert spec.tier_cuts == (0.01, 0.05, 0.2) and spec.satisfied == 5.0
     assert spec.answers["stayed on"] is True
@@ -349,12 +358,12 @@ def test_spec_parses_and_converts() -> None:
         ({"tier_order": []}, "tier_order"),
         ({"satisfied": "top"}, "satisfied: expected a number"),
         ({"answers": {"x": 1}}, "answers"),
-        ({"value": 3}, "value: expected a column name"),
+        ({"value": 3}, r"\[customers\] value: expected text"),
     ],
 )
 def test_spec_errors_name_the_key(raw, words) -> None:
-    with pytest.raises(SpecError, match=words.replace("(", r"\(")):
-        CustomersSpec.parse(raw, "csi.toml")
+    with pytest.raises(SpecError, match=words):
+        parse_section("customers", CustomersSpec, raw, "csi.toml")
 
 
 def test_conventions_and_tier_vocabularies() -> None:
@@ -519,11 +528,106 @@ def test_check_reports_customer_column_problems(tmp_path: Path) -> None:
         {"spend": [10, "lots", 30, 5], "retained": ["留存", "流失", "maybe", "是"],
          "tier": ["A", "B", "A", "B"]},
     )  # fmt: skip
-    problems = {p.code: p for p in check(survey, CustomersSpec())}
-    assert set(problems) == {"text-in-value", "unknown-retention-answer", "tier-order"}
-    assert problems["text-in-value"].rows == (3,) and problems["text-in-value"].column == "spend"
+    problems = {p.code: p for p in validate(survey) if p.analysis == "customers"}
+    assert set(problems) == {"text-in-rating", "unknown-retention-answer", "tier-order"}
+    assert problems["text-in-rating"].rows == (3,) and problems["text-in-rating"].column == "spend"
     assert "row 4" in problems["unknown-retention-answer"].message
     assert "[customers.answers]" in problems["unknown-retention-answer"].message
     assert "tier_order" in problems["tier-order"].message
     fixed = CustomersSpec(answers={"maybe": True}, tier_order=("A", "B"))
-    assert {p.code for p in check(survey, fixed)} == {"text-in-value"}
+    assert check(survey, fixed) == []
+    missing = CustomersSpec(value="revenue", tier_order=("A", "B"), answers={"maybe": True})
+    (named,) = check(survey, missing)
+    assert named.code == "missing-column" and "'revenue'" in named.message
+
+
+# --- the command line ------------------------------------------------------------------------
+
+CONTRACT_KEYS = {"n", "tiers", "gini", "top20_value_share", "value_at_risk", "quadrants",
+                 "loyalty_curve", "retention"}  # fmt: skip
+TIER_KEYS = {"tier", "n", "share_customers", "value", "share_value", "satisfaction",
+             "satisfaction_ci_low", "satisfaction_ci_high", "value_at_risk"}  # fmt: skip
+
+
+def test_command_json_has_the_contract_keys(sample_file: Path) -> None:
+    result = runner.invoke(app, ["customers", str(sample_file), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    document = json.loads(result.stdout)
+    assert set(document) >= CONTRACT_KEYS
+    assert all(set(row) >= TIER_KEYS for row in document["tiers"])
+    assert {"dissatisfied", "detractors", "ci_low", "ci_high"} <= set(document["value_at_risk"])
+    assert [q["quadrant"] for q in document["quadrants"]] == [
+        "loyalist", "mercenary", "hostage", "defector",
+    ]  # fmt: skip
+    assert all({"level", "n", "loyal_share", "ci_low", "ci_high"} <= set(row)
+               for row in document["loyalty_curve"])  # fmt: skip
+    assert {"odds_ratio", "ci_low", "ci_high", "marginal_effect"} <= set(document["retention"])
+
+
+def test_analyze_nests_the_same_document(tmp_path: Path, sample_file: Path) -> None:
+    out = tmp_path / "all.json"
+    result = runner.invoke(app, ["analyze", str(sample_file), "--bootstrap", "0", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    nested = json.loads(out.read_text(encoding="utf-8"))["customers"]
+    alone = json.loads(runner.invoke(app, ["customers", str(sample_file), "-f", "json"]).stdout)
+    assert nested == alone
+
+
+def test_value_tiers_from_a_new_csv_and_thresholds(tmp_path: Path) -> None:
+    rng = np.random.default_rng(11)
+    n = 200
+    overall = rng.integers(1, 6, n)
+    spend = np.round(rng.lognormal(6, 1, n))
+    header = ["id", "overall", "recommend", "Revenue", "Visits", "churn"]
+    rows = [[i, int(overall[i]), int(rng.integers(0, 11)), float(spend[i]),
+             int(rng.integers(0, 9)), ["yes", "no"][int(rng.random() < 0.7)]]
+            for i in range(n)]  # fmt: skip
+    path = write_csv(tmp_path / "crm.csv", header, rows)
+    result = runner.invoke(app, ["customers", str(path), "-f", "json", "--satisfied", "4"])
+    assert result.exit_code == 0, result.output
+    document = json.loads(result.stdout)
+    assert [t["tier"] for t in document["tiers"]] == list(cm.PYRAMID_TIERS)
+    assert [t["n"] for t in document["tiers"]] == [40, 60, 60, 40]
+    assert document["thresholds"]["satisfied"] == 4
+    satisfied = (overall >= 4).mean()
+    quadrants = {q["quadrant"]: q["share"] for q in document["quadrants"]}
+    assert quadrants["loyalist"] + quadrants["mercenary"] == pytest.approx(satisfied)
+    assert document["gini"] == pytest.approx(cm.gini(spend))
+    assert document["sources"]["retention"] == "churn"
+
+
+def test_unknown_retention_answer_exits_2(tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "crm.csv", ["id", "overall", "spend", "retained"],
+                     [[1, 5, 10, "留存"], [2, 4, 20, "maybe"], [3, 3, 5, "流失"]])  # fmt: skip
+    result = runner.invoke(app, ["customers", str(path)])
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    assert "[unknown-retention-answer] crm.csv, column retained, row 3" in result.stderr
+    assert "[customers.answers]" in result.stderr
+
+
+def test_unordered_tiers_exit_2_with_the_fix(tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "crm.csv", ["id", "overall", "tier"],
+                     [[1, 5, "A"], [2, 4, "B"]])  # fmt: skip
+    result = runner.invoke(app, ["customers", str(path)])
+    assert result.exit_code == 2
+    assert "[tier-order] crm.csv, column tier" in result.stderr
+    assert 'tier_order = ["A", "B"]' in result.stderr
+
+
+def test_spec_errors_exit_2(tmp_path: Path, sample_file: Path) -> None:
+    spec = tmp_path / "csi.toml"
+    spec.write_text("[customers]\ntier_cuts = [0.5, 0.2, 0.8]\n", encoding="utf-8")
+    result = runner.invoke(app, ["customers", str(sample_file), "--spec", str(spec)])
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    assert "[customers] tier_cuts: expected increasing shares" in result.stderr
+    spec.write_text('[customers]\nvalue = "revenue"\n', encoding="utf-8")
+    result = runner.invoke(app, ["customers", str(sample_file), "--spec", str(spec)])
+    assert result.exit_code == 2
+    assert "[missing-column]" in result.stderr and "'revenue'" in result.stderr
+
+
+def test_file_without_customer_columns_exits_2(tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "plain.csv", ["id", "overall"], [[1, 5], [2, 4]])
+    result = runner.invoke(app, ["customers", str(path)])
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    assert "no customer columns found" in result.stderr

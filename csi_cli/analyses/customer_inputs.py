@@ -13,17 +13,19 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from types import MappingProxyType
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 
+from csi_cli.analyses.index import has_model, index_basis, rating_scale
 from csi_cli.errors import CsiError, SpecError, safe_text
-from csi_cli.methods import index, pls
 from csi_cli.methods.binary import parse_binary, reversed_answers
 from csi_cli.methods.customers import DEFAULT_TIER_CUTS, PYRAMID_TIERS
 from csi_cli.methods.loyalty import default_dissatisfied, default_top_box, to_levels
+from csi_cli.options import IndexOptions
+from csi_cli.spec import Converter
 from csi_cli.survey import Survey, infer_scale
-from csi_cli.validate import ERROR, Problem
+from csi_cli.validate import ERROR, Problem, problem
 
 #: Column names recognised without a spec (compared stripped and case-folded).
 VALUE_NAMES = (
@@ -52,6 +54,55 @@ TIER_KEYWORDS = (
     ("basic", 6), ("normal", 6),
 )  # fmt: skip
 RECOMMEND_SCALE = (0.0, 10.0)
+
+
+def _number(value: Any) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+        raise TypeError(f"expected a number, got {value!r}")
+    return float(value)
+
+
+def _labels(value: Any) -> tuple[str, ...]:
+    if not isinstance(value, list) or not value or not all(isinstance(v, str) for v in value):
+        raise TypeError(f"expected a list of tier labels, top first, got {value!r}")
+    if len(set(value)) != len(value):
+        raise ValueError(f"tier labels must be distinct, got {value!r}")
+    return tuple(value)
+
+
+def _cuts(value: Any) -> tuple[float, ...]:
+    if not isinstance(value, list) or not value:
+        raise TypeError(
+            f"expected a list of cumulative shares such as [0.2, 0.5, 0.8], got {value!r}"
+        )
+    cuts = tuple(_number(v) for v in value)
+    if not all(0 < c < 1 for c in cuts) or list(cuts) != sorted(set(cuts)):
+        raise ValueError(f"expected increasing shares between 0 and 1, got {value!r}")
+    if len(cuts) != len(PYRAMID_TIERS) - 1:
+        raise ValueError(
+            f"expected {len(PYRAMID_TIERS) - 1} shares (closing "
+            f"{', '.join(PYRAMID_TIERS[:-1])}), got {len(cuts)}"
+        )
+    return cuts
+
+
+def _answers(value: Any) -> Mapping[str, bool]:
+    if not isinstance(value, Mapping) or not all(isinstance(v, bool) for v in value.values()):
+        raise TypeError('expected a table "answer text" = true (retained) or false (churned)')
+    return MappingProxyType(dict(value))
+
+
+_CONVERTERS = MappingProxyType(
+    {
+        "tier_order": _labels,
+        "tier_cuts": _cuts,
+        "satisfied": _number,
+        "loyal": _number,
+        "dissatisfied": _number,
+        "repeat_min": _number,
+        "answers": _answers,
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -93,84 +144,7 @@ class CustomersSpec:
     repeat_min: float | None = None
     answers: Mapping[str, bool] = field(default_factory=lambda: MappingProxyType({}))
 
-    @classmethod
-    def parse(cls, raw: Mapping[str, Any], source: str = "spec") -> CustomersSpec:
-        """Check a raw ``[customers]`` table and build the section.
-
-        Raises
-        ------
-        SpecError
-            An unknown key, or a value of the wrong kind; the message names the key.
-        """
-        if not isinstance(raw, Mapping):
-            raise SpecError(f"{source}: [customers] must be a table of keys.")
-        known = {name for name in cls.__dataclass_fields__}
-        for key in raw:
-            if key not in known:
-                raise SpecError(
-                    f"{source}: unknown key '{safe_text(key)}' in [customers]; known keys: "
-                    f"{', '.join(sorted(known))}."
-                )
-        values = {}
-        for key, value in raw.items():
-            try:
-                values[key] = _CONVERTERS.get(key, _text)(value)
-            except (TypeError, ValueError) as exc:
-                raise SpecError(f"{source}: [customers] {key}: {exc}") from None
-        return cls(**values)
-
-
-def _text(value: Any) -> str:
-    if not isinstance(value, str) or not value.strip():
-        raise TypeError(f"expected a column name, got {value!r}")
-    return value
-
-
-def _number(value: Any) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-        raise TypeError(f"expected a number, got {value!r}")
-    return float(value)
-
-
-def _labels(value: Any) -> tuple[str, ...]:
-    if not isinstance(value, list) or not value or not all(isinstance(v, str) for v in value):
-        raise TypeError(f"expected a list of tier labels, top first, got {value!r}")
-    if len(set(value)) != len(value):
-        raise ValueError(f"tier labels must be distinct, got {value!r}")
-    return tuple(value)
-
-
-def _cuts(value: Any) -> tuple[float, ...]:
-    if not isinstance(value, list) or not value:
-        raise TypeError(
-            f"expected a list of cumulative shares such as [0.2, 0.5, 0.8], got {value!r}"
-        )
-    cuts = tuple(_number(v) for v in value)
-    if not all(0 < c < 1 for c in cuts) or list(cuts) != sorted(set(cuts)):
-        raise ValueError(f"expected increasing shares between 0 and 1, got {value!r}")
-    if len(cuts) != len(PYRAMID_TIERS) - 1:
-        raise ValueError(
-            f"expected {len(PYRAMID_TIERS) - 1} shares (closing "
-            f"{', '.join(PYRAMID_TIERS[:-1])}), got {len(cuts)}"
-        )
-    return cuts
-
-
-def _answers(value: Any) -> Mapping[str, bool]:
-    if not isinstance(value, Mapping) or not all(isinstance(v, bool) for v in value.values()):
-        raise TypeError('expected a table "answer text" = true (retained) or false (churned)')
-    return MappingProxyType(dict(value))
-
-
-_CONVERTERS = {
-    "tier_order": _labels,
-    "tier_cuts": _cuts,
-    "satisfied": _number,
-    "loyal": _number,
-    "dissatisfied": _number,
-    "repeat_min": _number,
-    "answers": _answers,
-}
+    CONVERTERS: ClassVar[Mapping[str, Converter]] = _CONVERTERS
 
 
 # --- columns ---------------------------------------------------------------------------------
@@ -270,21 +244,17 @@ class Rating:
         return to_levels(self.scores, self.scale)
 
 
-def csi_scores(survey: Survey, missing: str) -> dict[str, np.ndarray]:
-    """Each CSI construct's respondent score on the items' scale: ``Σ w̃ₖ xₖ`` with the PLS
-    outer weights on the raw scale (summing to 1 per block), whose mean is the construct's
-    index (Fornell et al. 1996). A respondent missing an item of a block has no score for it.
-    """
-    model = index.path_model(survey)
+def csi_scores(survey: Survey, options: IndexOptions) -> dict[str, np.ndarray]:
+    """Each CSI construct's respondent score on the items' scale: ``Σ w̃ₖ xₖ`` with the index's
+    outer weights on the raw scale (summing to 1 per block: PLS, or equal for the weighted
+    method), whose mean is the construct's index (Fornell et al. 1996). A respondent missing an
+    item of a block has no score for it."""
+    basis = index_basis(survey, options)
+    model = basis.model
     ratings = survey.ratings(model.items)
-    prepared = index.prepare(ratings, missing, model.items)
-    options = index.pls_options(survey)
-    stats = pls.moments(prepared.data)
-    weights = pls.raw_weights(pls.fit(stats, model, options), stats, model, options.scaled)
-    scores = (np.nan_to_num(ratings) * weights) @ model.membership
+    scores = (np.nan_to_num(ratings) * basis.weights) @ model.membership
     answered = (~np.isnan(ratings)).astype(float) @ model.membership
-    complete = answered == model.membership.sum(axis=0)
-    scores = np.where(complete, scores, np.nan)
+    scores = np.where(answered == model.membership.sum(axis=0), scores, np.nan)
     return {name: scores[:, j] for j, name in enumerate(model.constructs)}
 
 
@@ -342,11 +312,13 @@ class Inputs:
     skipped: tuple[str, ...] = ()
 
 
-def gather(survey: Survey, spec: CustomersSpec, missing: str = "listwise") -> Inputs:
+def gather(
+    survey: Survey, spec: CustomersSpec, index_options: IndexOptions | None = None
+) -> Inputs:
     """Read every customer input the survey holds; say what was skipped and why."""
     columns = find_columns(list(survey.frame.columns), spec)
     skipped: list[str] = []
-    csi = _csi_ratings(survey, missing, skipped)
+    csi = _csi_ratings(survey, index_options or IndexOptions(), skipped)
     layout = survey.layout
     satisfaction = _satisfaction(survey, columns, csi, skipped)
     recommend = survey.numeric(layout.nps) if layout.nps else None
@@ -429,16 +401,17 @@ def retention(
     return parse_binary(survey.frame[column], extra, survey.spec.survey.missing)
 
 
-def _csi_ratings(survey: Survey, missing: str, skipped: list[str]) -> dict[str, Rating]:
-    if not index.supports(survey):
+def _csi_ratings(survey: Survey, options: IndexOptions, skipped: list[str]) -> dict[str, Rating]:
+    if not has_model(survey):
         return {}
     try:
-        scores = csi_scores(survey, missing)
-        scale = index.rating_scale(survey)
+        scores = csi_scores(survey, options)
+        scale = rating_scale(survey)
     except CsiError as exc:
         skipped.append(f"CSI respondent scores unavailable ({exc}); other ratings used.")
         return {}
-    return {name: Rating(f"CSI {name} score (PLS)", s, scale) for name, s in scores.items()}
+    method = "PLS" if options.method == "pls" else "weighted"
+    return {name: Rating(f"CSI {name} score ({method})", s, scale) for name, s in scores.items()}
 
 
 def _satisfaction(
@@ -477,43 +450,46 @@ def _loyalty(
 # --- validation ------------------------------------------------------------------------------
 
 #: Problem codes of the customer inputs and what they mean.
-PROBLEM_CODES = {
-    "text-in-value": "a value or repeat-behaviour column holds text that is not a number",
-    "unknown-retention-answer": "a retention answer is neither a retained nor a churned wording",
-    "tier-order": "the tier labels' order is unknown, or a label is not in tier_order",
-}
+PROBLEM_CODES = MappingProxyType(
+    {
+        "unknown-retention-answer": "a retention answer is neither a retained nor a churned "
+        "wording",
+        "tier-order": "the tier labels' order is unknown, or a label is not in tier_order",
+    }
+)
 
 
 def check(survey: Survey, spec: CustomersSpec) -> list[Problem]:
-    """Problems of the customer columns: text in value/repeat columns, unrecognised
-    retention answers, tiers without an order (code, column, file rows, what to do)."""
+    """Problems of the customer columns: unrecognised retention answers and tiers without an
+    order (text in value and repeat columns is checked with the ratings: they are
+    ``rating_columns`` without a scale)."""
     columns = find_columns(list(survey.frame.columns), spec)
     present = set(survey.frame.columns)
-    problems = []
-    for column in (columns.value, columns.repeat):
-        if column in present and survey.bad(column).any():
-            problems.append(
-                _problem(
-                    survey,
-                    "text-in-value",
-                    column,
-                    survey.bad(column),
-                    "holds text where a number belongs. Correct the cells, or "
-                    "declare the text as missing: [survey] missing = [...].",
-                )
-            )
+    problems = [
+        problem(
+            survey,
+            "missing-column",
+            "customers",
+            f"[customers] names column "
+            f"'{safe_text(name)}', which the file does not have. Correct the spec or the "
+            "file's header.",
+            column=name,
+        )
+        for name in missing_columns(list(present), columns)
+    ]
     if columns.retention in present:
         unknown = retention(survey, columns.retention, columns.churn, spec)[1]
         if unknown.any():
             problems.append(
-                _problem(
+                problem(
                     survey,
                     "unknown-retention-answer",
-                    columns.retention,
-                    unknown,
-                    "holds answers that are neither retained nor "
-                    "churned (留存/流失, retained/churned, 是/否, yes/no, 1/0). "
-                    'Map them in the spec: [customers.answers] "text" = true.',
+                    "customers",
+                    "holds answers that are neither retained nor churned (留存/流失, "
+                    "retained/churned, 是/否, yes/no, 1/0). Correct them, or map them in the "
+                    'spec: [customers.answers] "text" = true (retained) or false.',
+                    column=columns.retention,
+                    mask=unknown,
                 )
             )
     if columns.tier in present:
@@ -523,16 +499,3 @@ def check(survey: Survey, spec: CustomersSpec) -> list[Problem]:
         except SpecError as exc:
             problems.append(Problem("tier-order", ERROR, "customers", str(exc), columns.tier))
     return problems
-
-
-def _problem(survey: Survey, code: str, column: str, mask: np.ndarray, what: str) -> Problem:
-    rows = survey.file_rows(mask)
-    return Problem(
-        code=code,
-        severity=ERROR,
-        analysis="customers",
-        message=f"{survey.source.where(column, rows)}: {what}",
-        column=column,
-        rows=tuple(rows[:5]),
-        count=len(rows),
-    )

@@ -139,7 +139,10 @@ class CustomersResult:
         if not self.quadrants.empty:
             row = self.quadrants.set_index("quadrant").loc["defector"]
             lines["Defectors (%)"] = Figure(
-                100 * row["share"], 1, 100 * row["ci_low"], 100 * row["ci_high"]
+                100 * float(row["share"]),
+                1,
+                100 * float(row["ci_low"]),
+                100 * float(row["ci_high"]),
             )
         if self.top_vs_rest is not None:
             t = self.top_vs_rest

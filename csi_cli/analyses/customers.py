@@ -6,18 +6,39 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 from scipy import stats
 
-from csi_cli.analyses.customer_inputs import CustomersSpec, Inputs, Rating, thresholds
+from csi_cli.analyses.customer_inputs import (
+    PROBLEM_CODES,
+    Columns,
+    CustomersSpec,
+    Inputs,
+    Rating,
+    check,
+    find_columns,
+    gather,
+    thresholds,
+    tier_order,
+)
 from csi_cli.analyses.customer_result import CustomersResult
+from csi_cli.analysis import CHANGE_COLUMNS, Analysis, Description, empty_changes
 from csi_cli.methods import customers as value_methods
 from csi_cli.methods import loyalty as loyalty_methods
 from csi_cli.methods.customers import ValueAtRisk
 from csi_cli.methods.nps import DETRACTOR_MAX
+from csi_cli.options import IndexOptions
+from csi_cli.segments import segment_labels, segment_order
+
+if TYPE_CHECKING:
+    from csi_cli.options import RunOptions
+    from csi_cli.survey import Survey
+    from csi_cli.validate import Problem
 
 CONFIDENCE = 0.95
 
@@ -338,3 +359,129 @@ def history_figures(result: CustomersResult) -> dict[str, float | None]:
         "retention_odds_ratio": None if result.retention is None else result.retention.odds_ratio,
     }
     return {k: None if v is None or not np.isfinite(v) else float(v) for k, v in figures.items()}
+
+
+# --- the analysis ----------------------------------------------------------------------------
+
+
+def run_customers(survey: Survey, options: RunOptions) -> CustomersResult:
+    """Gather the survey's customer inputs and analyse them (quadrants per segment with
+    ``--by``)."""
+    spec = survey.spec.customers
+    inputs = gather(survey, spec, options.of("index", IndexOptions))
+    segments = None
+    if options.by is not None:
+        labels = segment_labels(survey, options.by)
+        names = segment_order(labels)
+        codes = pd.Series(labels, dtype=object).map({n: i for i, n in enumerate(names)})
+        segments = (codes.fillna(-1).to_numpy(dtype=np.int64), [str(n) for n in names])
+    return analyse(inputs, spec, options.seed, segments)
+
+
+class CustomersAnalysis(Analysis):
+    """Customer value and loyalty: the customer pyramid (Zeithaml, Rust & Lemon 2001), value
+    at risk, Jones & Sasser quadrants, the loyalty curve, Dick & Basu, retention."""
+
+    name = "customers"
+    title = "Customer value and loyalty"
+    section = "customers"
+    spec_type = CustomersSpec
+    codes = PROBLEM_CODES
+    change_note = (
+        "Tier and quadrant shares: Wald z test of two proportions; value at risk: z test of "
+        "two ratio estimates. A fall of the top tier's or the loyalists' share, or a rise of "
+        "the defectors' share or of the value at risk, counts as a drop."
+    )
+    not_supported = (
+        "no customer columns found (value such as spend or 年消费, a tier such as 会员等级, "
+        "repeat purchases, or retention such as 留存/retained; or [customers] in the spec)."
+    )
+
+    def supports(self, survey: Survey) -> bool:
+        """True when the file has a value, tier, repeat or retention column."""
+        columns = self._columns(survey)
+        present = set(survey.frame.columns)
+        return any(c in present for c in (columns.value, columns.tier, columns.repeat,
+                                          columns.retention))  # fmt: skip
+
+    def rating_columns(self, survey: Survey) -> dict[str, tuple[float, float] | None]:
+        """Value and repeat behaviour (numbers on no fixed scale) and the spec's rating
+        columns."""
+        columns = self._columns(survey)
+        present = set(survey.frame.columns)
+        named = (columns.value, columns.repeat, columns.satisfaction, columns.loyalty)
+        return {c: None for c in named if c in present}
+
+    def used_columns(self, survey: Survey) -> tuple[str, ...]:
+        """Every customer column (never offered as a segment)."""
+        present = set(survey.frame.columns)
+        return tuple(c for c in self._columns(survey).used if c in present)
+
+    def check(self, survey: Survey) -> list[Problem]:
+        """See :func:`~csi_cli.analyses.customer_inputs.check`."""
+        return check(survey, survey.spec.customers)
+
+    def describe(self, survey: Survey) -> Description:
+        """The customer columns found."""
+        columns = self._columns(survey)
+        found = {
+            "value": columns.value, "tier": columns.tier, "repeat": columns.repeat,
+            "retention": columns.retention,
+        }  # fmt: skip
+        rows = tuple((f"Customer {key}", name or "none") for key, name in found.items())
+        return Description({"customers": found}, rows)
+
+    def draft(self, survey: Survey) -> Mapping[str, Any] | None:
+        """``[customers]``: the columns found and, for a tier column, its order."""
+        if not self.supports(survey):
+            return None
+        columns = self._columns(survey)
+        section: dict[str, Any] = {
+            key: name
+            for key, name in (("value", columns.value), ("tier", columns.tier),
+                              ("repeat", columns.repeat))
+            if name
+        }  # fmt: skip
+        if columns.retention:
+            section["churn" if columns.churn else "retention"] = columns.retention
+        if columns.tier:
+            labels = survey.text(columns.tier).dropna().unique()
+            order = tier_order(sorted(str(v) for v in labels), survey.spec.customers)
+            if order:
+                section["tier_order"] = list(order)
+        return section
+
+    def run(self, survey: Survey, options: RunOptions) -> CustomersResult:
+        """See :func:`run_customers`."""
+        return run_customers(survey, options)
+
+    def compare(
+        self,
+        current: tuple[Survey, Any],
+        previous: tuple[Survey, Any],
+        options: RunOptions,
+    ) -> pd.DataFrame:
+        """Tier shares, quadrant shares and value at risk (:func:`compare_results`)."""
+        changes = compare_results(current[1], previous[1])
+        if changes.empty:
+            return empty_changes()
+        return changes.reindex(columns=list(CHANGE_COLUMNS))
+
+    def alert(self, change: Mapping[str, Any], survey: Survey) -> str:
+        """E.g. "customers: quadrant:defector rose 6.2 points of 100 (p = 0.01)"."""
+        verb = "fell" if change["difference"] < 0 else "rose"
+        return (
+            f"customers: {change['name']} {verb} {abs(100 * change['difference']):.1f} points "
+            f"of 100 (p = {change['p_value']:.2g})"
+        )
+
+    def history(self, result: Any) -> Mapping[str, float | None]:
+        """See :func:`history_figures`."""
+        return history_figures(result)
+
+    @staticmethod
+    def _columns(survey: Survey) -> Columns:
+        return find_columns(list(survey.frame.columns), survey.spec.customers)
+
+
+ANALYSIS = CustomersAnalysis()
