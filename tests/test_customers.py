@@ -18,6 +18,7 @@ from statsmodels.stats import proportion as sm_proportion
 from statsmodels.stats.proportion import confint_proportions_2indep
 from typer.testing import CliRunner
 
+from csi_cli.analyses import get
 from csi_cli.analyses.customer_inputs import (
     CustomersSpec,
     check,
@@ -26,6 +27,7 @@ from csi_cli.analyses.customer_inputs import (
     retention,
     tier_order,
 )
+from csi_cli.analyses.customer_result import CustomersResult
 from csi_cli.analyses.customers import analyse, compare_results, history_figures, share_changes
 from csi_cli.analysis import CHANGE_COLUMNS
 from csi_cli.cli import app
@@ -631,3 +633,17 @@ def test_file_without_customer_columns_exits_2(tmp_path: Path) -> None:
     result = runner.invoke(app, ["customers", str(path)])
     assert result.exit_code == 2 and "Traceback" not in result.output
     assert "no customer columns found" in result.stderr
+
+
+def test_rising_defectors_are_a_significant_drop_with_an_alert(sample_file: Path) -> None:
+    def result(defectors: int) -> CustomersResult:
+        kept = np.r_[np.ones(400 - defectors), np.zeros(defectors)]
+        return CustomersResult(n=400, sources={}, thresholds={},
+                               quadrants=lm.quadrants(kept, kept))  # fmt: skip
+
+    changes = compare_results(result(120), result(60)).set_index("name")
+    defector = changes.loc["quadrant:defector"]
+    assert defector["p_value"] < 0.001 and defector["points"] == pytest.approx(-15.0)
+    message = get("customers").alert({**defector.to_dict(), "name": "quadrant:defector"},
+                                     load(sample_file))  # fmt: skip
+    assert message.startswith("customers: quadrant:defector rose 15.0 points of 100 (p = ")
