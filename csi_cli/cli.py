@@ -7,12 +7,12 @@ from typing import Annotated
 import typer
 
 from csi_cli import __version__
-from csi_cli.commands import analyze, common, gap, index, kano, report, setup
+from csi_cli.commands import analyze, common, customers, gap, index, kano, report, setup
 
 app = typer.Typer(
     name="csi",
     help="Customer-satisfaction survey analyzer: CSI (PLS path modeling), Kano, expectation "
-    "gaps, NPS, and monthly reports.",
+    "gaps, NPS, customer value and loyalty, and monthly reports.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     add_completion=False,
@@ -43,6 +43,7 @@ app.command("analyze")(analyze.analyze)
 app.command("index")(index.index)
 app.command("kano")(kano.kano)
 app.command("gap")(gap.gap)
+app.command("customers")(customers.customers)
 app.command("report")(report.report_command)
 app.command("validate")(setup.validate_command)
 app.command("init")(setup.init_command)

@@ -43,6 +43,26 @@ little: ``true_gap(g)`` gives the exact expected P − E, and ``TRUE_GAPS`` hold
 
 **NPS** ``推荐意愿`` named ``NPS`` (0–10) = clip(round(7.2 + 2 · LOY + N(0, 1))).
 
+**Customers (value, membership, purchases, retention)** are drawn from each respondent's own
+satisfaction answers, ``s`` = the mean of their SAT1–SAT3 (1–10), by a separate generator
+(``CUSTOMER_SEED``) so no other column changes:
+
+- ``会员等级`` (membership: 钻石 / 金卡 / 银卡 / 普通, top first) with probabilities
+  ``LEVEL_PROBS``: respondents below the median ``s`` are far more often 金卡 (35% against 8%),
+  so **the 金卡 (gold) tier is the least satisfied**;
+- ``年消费`` (annual spend, yuan) = lognormal around the level's median ``LEVEL_SPEND``
+  (20,000 / 8,000 / 3,000 / 800, log-sd 0.35): 金卡 holds the largest share of value;
+- ``购买次数`` (purchases a year) ~ Poisson(3), and Poisson(7) for the top box (``s ≥ 8.5``, the
+  9–10 box): **repeat patronage jumps at the top box**;
+- ``是否留存`` (retained a year later: 留存 / 流失) with ``logit P = 1.0 + 0.5 (s − 7)``
+  (``RETENTION_LOGIT``): **retention rises with satisfaction**, odds ratio e^0.5 ≈ 1.65 per
+  scale point.
+
+Attitudinal loyalty needs no new column: the loyal top box (9–10) of the LOY items is a tail of
+``LOY = 0.50 SAT + …`` above, so **loyalty jumps at the top box** of satisfaction — the
+completely satisfied (SAT score 9–10) are several times as often loyal as the merely satisfied
+(7–8).
+
 A few answers are blank (eight respondents miss one CSI item each) and one comment holds text that
 looks like a spreadsheet formula, another HTML: exports must show both as plain text.
 """
@@ -238,6 +258,40 @@ def _gaps(rng: np.random.Generator, n: int) -> dict[str, np.ndarray]:
     return columns
 
 
+CUSTOMER_SEED = 20261201
+LEVELS = ("钻石", "金卡", "银卡", "普通")
+LEVEL_PROBS = {"low": (0.05, 0.35, 0.30, 0.30), "high": (0.05, 0.08, 0.40, 0.47)}
+LEVEL_SPEND = (20_000.0, 8_000.0, 3_000.0, 800.0)
+SPEND_LOG_SD = 0.35
+PURCHASES = {"top box": 7.0, "other": 3.0}
+TOP_BOX_MEAN = 8.5
+RETENTION_LOGIT = (1.0, 0.5, 7.0)  # intercept, slope per point, centre
+
+
+def _customers(frame: pd.DataFrame, seed: int = CUSTOMER_SEED) -> dict[str, np.ndarray]:
+    """Membership, spend, purchases and retention drawn from each respondent's SAT answers."""
+    rng = np.random.default_rng(seed)
+    satisfaction = frame[["SAT1", "SAT2", "SAT3"]].mean(axis=1).to_numpy()
+    low = satisfaction < np.median(satisfaction)
+    n = satisfaction.size
+    level = np.where(
+        low,
+        rng.choice(len(LEVELS), size=n, p=LEVEL_PROBS["low"]),
+        rng.choice(len(LEVELS), size=n, p=LEVEL_PROBS["high"]),
+    )
+    spend = np.array(LEVEL_SPEND)[level] * np.exp(rng.normal(0, SPEND_LOG_SD, n))
+    top_box = satisfaction >= TOP_BOX_MEAN
+    purchases = rng.poisson(np.where(top_box, PURCHASES["top box"], PURCHASES["other"]))
+    intercept, slope, centre = RETENTION_LOGIT
+    retained = rng.random(n) < 1 / (1 + np.exp(-(intercept + slope * (satisfaction - centre))))
+    return {
+        "会员等级": np.array(LEVELS, dtype=object)[level],
+        "年消费": np.round(spend),
+        "购买次数": purchases,
+        "是否留存": np.where(retained, "留存", "流失").astype(object),
+    }
+
+
 COMMENT_TOPICS = ("送货", "包装", "客服", "价格", "退货", "页面", "质量", "发票")
 COMMENT_VERDICTS = ("很快", "太慢了", "还可以", "不满意", "很满意", "有待改进")
 TRICKY_COMMENTS = (
@@ -287,7 +341,7 @@ def make_frame(seed: int = SEED, n: int = N_RESPONDENTS) -> pd.DataFrame:
     item_columns = list(items)
     for row in blanks:
         frame.loc[row, item_columns[int(rng.integers(0, len(item_columns)))]] = np.nan
-    return frame
+    return frame.assign(**_customers(frame))
 
 
 def question_sheet() -> pd.DataFrame:
@@ -319,6 +373,10 @@ def question_sheet() -> pd.DataFrame:
         ("overall", "总体满意度（1–10）"),
         ("NPS", "您向朋友推荐我们的可能性（0–10）"),
         ("意见", "其他意见"),
+        ("会员等级", "会员等级（钻石 / 金卡 / 银卡 / 普通）"),
+        ("年消费", "过去一年消费金额（元，来自 CRM）"),
+        ("购买次数", "过去一年购买次数（来自 CRM）"),
+        ("是否留存", "一年后是否仍为活跃客户（留存 / 流失，来自 CRM）"),
     ]
     return pd.DataFrame(rows, columns=["题号", "题目"])
 

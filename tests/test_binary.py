@@ -7,7 +7,7 @@ import pandas as pd
 from hypothesis import given
 from hypothesis import strategies as st
 
-from csi_cli.methods.binary import NO_WORDS, YES_WORDS, parse_binary
+from csi_cli.methods.binary import NO_WORDS, YES_WORDS, parse_binary, reversed_answers
 
 
 def test_every_builtin_wording_in_any_case_and_width() -> None:
@@ -41,3 +41,10 @@ def test_each_cell_parsed_on_its_own(cells: list[str | None]) -> None:
         one, one_bad = parse_binary(pd.Series([cell], dtype=object))
         assert np.array_equal(one, [value], equal_nan=True)
         assert one_bad[0] == bad
+
+
+def test_reversed_question_flips_plain_answers_only() -> None:
+    cells = pd.Series(["是", "否", "1", "0", "留存", "流失", "churned", "retained"])
+    values, unknown = parse_binary(cells, extra=reversed_answers())
+    np.testing.assert_array_equal(values, [0, 1, 0, 1, 1, 0, 0, 1])
+    assert not unknown.any()

@@ -27,6 +27,25 @@ NO_WORDS: tuple[str, ...] = (
     "未解决", "没解决", "unresolved", "not resolved",
 )  # fmt: skip
 
+#: Wordings that name an outcome (retained, churned, resolved, ...) rather than say yes or no:
+#: they keep their meaning when a question is worded the other way round ("churned?").
+OUTCOME_WORDS: frozenset[str] = frozenset(
+    {
+        "retained", "retain", "stayed", "active", "renewed", "留存", "保留", "在网", "续约",
+        "已解决", "解决", "resolved", "churned", "churn", "lost", "left", "cancelled",
+        "canceled", "inactive", "流失", "已流失", "解约", "未解决", "没解决", "unresolved",
+        "not resolved",
+    }
+)  # fmt: skip
+
+
+def reversed_answers() -> dict[str, bool]:
+    """Additions (for ``extra``) that read a negatively worded question, such as "churned?"
+    or "是否流失": a plain yes means the outcome did *not* happen (0), a plain no that it did
+    (1); outcome words (retained, 流失, ...) keep their meaning."""
+    plain_yes = {w: False for w in YES_WORDS if w not in OUTCOME_WORDS}
+    return plain_yes | {w: True for w in NO_WORDS if w not in OUTCOME_WORDS}
+
 
 def binary_lookup(extra: Mapping[str, bool] | None = None) -> dict[str, float]:
     """The normalised-text → 1.0/0.0 dictionary: built-in wordings plus spec additions.
