@@ -45,17 +45,20 @@ def test_folds_partition_respondents_evenly(n, k, seed):
 @pytest.mark.parametrize("folds", [5, 10])
 def test_out_of_sample_r2_matches_scikit_learn(folds):
     touch, journey, y = _ratings()
-    result = jm.compare_r2("satisfaction", y, journey, touch, folds=folds, seed=9)
+    loyalty = y + np.random.default_rng(1).normal(size=len(y))
+    outcomes = {"satisfaction": y, "loyalty": loyalty}
+    results = jm.compare_r2(outcomes, journey, touch, folds=folds, seed=9)
     split = PredefinedSplit(jm.fold_assignment(len(y), folds, 9))
-    for design, r2 in ((journey, result.r2_journey), (touch, result.r2_touchpoints)):
-        predicted = cross_val_predict(LinearRegression(), design, y, cv=split)
-        assert r2 == pytest.approx(r2_score(y, predicted), abs=1e-10)
-    assert result.difference == pytest.approx(result.r2_journey - result.r2_touchpoints)
+    for result, outcome in zip(results, outcomes.values(), strict=True):
+        for design, r2 in ((journey, result.r2_journey), (touch, result.r2_touchpoints)):
+            predicted = cross_val_predict(LinearRegression(), design, outcome, cv=split)
+            assert r2 == pytest.approx(r2_score(outcome, predicted), abs=1e-10)
+        assert result.difference == pytest.approx(result.r2_journey - result.r2_touchpoints)
 
 
 def test_bootstrap_interval_of_the_difference_matches_scipy():
     touch, journey, y = _ratings(n=800)
-    result = jm.compare_r2("satisfaction", y, journey, touch, seed=2, resamples=4000)
+    (result,) = jm.compare_r2({"satisfaction": y}, journey, touch, seed=2, resamples=4000)
     split = PredefinedSplit(jm.fold_assignment(len(y), jm.DEFAULT_FOLDS, 2))
     e_j = (y - cross_val_predict(LinearRegression(), journey, y, cv=split)) ** 2
     e_t = (y - cross_val_predict(LinearRegression(), touch, y, cv=split)) ** 2
@@ -74,11 +77,12 @@ def test_bootstrap_interval_of_the_difference_matches_scipy():
 
 def test_grouped_bootstrap_above_the_group_count_keeps_the_interval():
     touch, journey, y = _ratings(n=12_000)
-    grouped = jm.compare_r2("satisfaction", y, journey, touch, seed=5)
+    (grouped,) = jm.compare_r2({"satisfaction": y}, journey, touch, seed=5)
     se = (grouped.ci_high - grouped.ci_low) / (2 * 1.96)
     # the delta-method SE of a ratio of means, computed directly from the errors
     order, bounds = jm.fold_order(len(y), jm.DEFAULT_FOLDS, 5)
-    (e_j, e_t), ys = jm.out_of_fold_errors(y, [journey, touch], order, bounds)
+    (e_j, e_t), ys = jm.out_of_fold_errors(y[:, None], [journey, touch], order, bounds)
+    e_j, e_t, ys = e_j[:, 0], e_t[:, 0], ys[:, 0]
     c = (ys - ys.mean()) ** 2
     ratio = (e_t - e_j).sum() / c.sum()
     direct = np.std((e_t - e_j) - ratio * c, ddof=1) / np.sqrt(len(y)) / c.mean()

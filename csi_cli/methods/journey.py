@@ -51,33 +51,53 @@ def fold_assignment(n: int, folds: int, seed: int) -> np.ndarray:
 
 
 def out_of_fold_errors(
-    y: np.ndarray, designs: Sequence[np.ndarray], order: np.ndarray, bounds: np.ndarray
+    outcomes: np.ndarray, designs: Sequence[np.ndarray], order: np.ndarray, bounds: np.ndarray
 ) -> tuple[list[np.ndarray], np.ndarray]:
-    """Squared out-of-fold errors of the OLS of ``y`` on each design (plus an intercept).
+    """Squared out-of-fold errors of the OLS of each outcome on each design (plus an intercept).
 
-    ``order`` and ``bounds`` are the split of :func:`fold_order`. Returns the errors of each
-    design and ``y``, both in fold order (respondents of fold 0 first): every statistic built
-    from them is a sum, so order does not matter.
+    Parameters
+    ----------
+    outcomes : ndarray, shape (n, m)
+        One column per outcome.
+    designs : sequence of ndarray, shape (n, p_d)
+        Predictor sets.
+    order, bounds : ndarray
+        The split of :func:`fold_order`.
+
+    Returns
+    -------
+    errors : list of ndarray, shape (n, m)
+        One per design, rows in fold order (respondents of fold 0 first): every statistic built
+        from them is a sum, so order does not matter.
+    outcomes : ndarray, shape (n, m)
+        The outcomes in the same order.
 
     Notes
     -----
-    With Z = [1, designs…, y] sorted by fold, fold f's moment matrix M_f = Z_fᵀZ_f is one product
-    of a contiguous slice; the fit without fold f uses M − M_f, whose blocks give XᵀX and Xᵀy of
-    every design: β_f = (XᵀX − X_fᵀX_f)⁻¹ (Xᵀy − X_fᵀy_f), one batched solve per design.
+    With Z = [1, designs…, outcomes] gathered in fold order, fold f's moment matrix
+    M_f = Z_fᵀZ_f is one product of a contiguous slice; the fit without fold f uses M − M_f,
+    whose blocks give XᵀX and XᵀY of every design: B_f = (XᵀX − X_fᵀX_f)⁻¹ (XᵀY − X_fᵀY_f),
+    one batched solve per design for all outcomes.
     """
-    z = np.column_stack([np.ones(len(y)), *designs, y])[order]
+    pieces = [np.ones((len(order), 1)), *designs, outcomes]
+    widths = [piece.shape[1] for piece in pieces]
+    z = np.empty((len(order), sum(widths)), order="F")
+    for piece, first in zip(pieces[1:], np.cumsum(widths)[:-1], strict=True):
+        z[:, first : first + piece.shape[1]] = piece[order]
+    z[:, 0] = 1.0
     blocks = list(pairwise(bounds))
     grams = np.stack([z[a:b].T @ z[a:b] for a, b in blocks])
     without = grams.sum(axis=0) - grams
+    ys = z[:, -widths[-1] :]
     errors, first = [], 1
-    for design in designs:
-        columns = np.r_[0, first : first + design.shape[1]]
-        first += design.shape[1]
+    for width in widths[1:-1]:
+        columns = np.r_[0, first : first + width]
+        first += width
         xtx = without[:, columns][:, :, columns]
-        beta = np.linalg.solve(xtx, without[:, columns, -1][..., None])[..., 0]
+        beta = np.linalg.solve(xtx, without[:, columns, -widths[-1] :])
         fitted = np.concatenate([z[a:b, columns] @ beta[f] for f, (a, b) in enumerate(blocks)])
-        errors.append((z[:, -1] - fitted) ** 2)
-    return errors, z[:, -1]
+        errors.append((ys - fitted) ** 2)
+    return errors, ys
 
 
 @dataclass(frozen=True)
@@ -98,27 +118,24 @@ class R2Comparison:
 
 
 def compare_r2(
-    outcome: str,
-    y: np.ndarray,
+    outcomes: Mapping[str, np.ndarray],
     journey: np.ndarray,
     touchpoints: np.ndarray,
     *,
     folds: int = DEFAULT_FOLDS,
     seed: int = 1,
     resamples: int = DEFAULT_RESAMPLES,
-) -> R2Comparison:
-    """k-fold out-of-sample R² of ``y`` on the journey ratings and on the touchpoint ratings.
+) -> tuple[R2Comparison, ...]:
+    """k-fold out-of-sample R² of each outcome on the journey and on the touchpoint ratings.
 
     Parameters
     ----------
-    outcome : str
-        Name of the outcome (``"satisfaction"``, ``"loyalty"``).
-    y : ndarray, shape (n,)
-        Outcome of the respondents (all complete).
+    outcomes : mapping of str to ndarray, shape (n,)
+        Outcomes (``"satisfaction"``, ``"loyalty"``) of the same respondents, all answered.
     journey, touchpoints : ndarray, shape (n, m), (n, k)
         Journey-level ratings and touchpoint ratings of the same respondents.
     folds : int
-        k of the k-fold cross-validation; the same folds serve both models.
+        k of the k-fold cross-validation; the same folds serve both models and all outcomes.
     seed : int
         Seed of the fold assignment and of the bootstrap.
     resamples : int
@@ -141,40 +158,51 @@ def compare_r2(
     Stone, M. (1974). Cross-validatory choice and assessment of statistical predictions. *JRSS B*
     36(2), 111–147.
     """
-    n = len(y)
+    n = len(touchpoints)
     order, bounds = fold_order(n, folds, seed)
+    y = np.column_stack(list(outcomes.values()))
     (errors_journey, errors_touch), y = out_of_fold_errors(y, [journey, touchpoints], order, bounds)
-    total = np.sum((y - y.mean()) ** 2)
+    total = np.sum((y - y.mean(axis=0)) ** 2, axis=0)
+    lost_journey, lost_touch = errors_journey.sum(axis=0), errors_touch.sum(axis=0)
     low, high = _bootstrap_difference(errors_touch - errors_journey, y, seed, resamples)
-    return R2Comparison(
-        outcome=outcome,
-        n=n,
-        folds=folds,
-        r2_journey=float(1 - errors_journey.sum() / total),
-        r2_touchpoints=float(1 - errors_touch.sum() / total),
-        difference=float((errors_touch.sum() - errors_journey.sum()) / total),
-        ci_low=low,
-        ci_high=high,
+    return tuple(
+        R2Comparison(
+            outcome=name,
+            n=n,
+            folds=folds,
+            r2_journey=float(1 - lost_journey[j] / total[j]),
+            r2_touchpoints=float(1 - lost_touch[j] / total[j]),
+            difference=float((lost_touch[j] - lost_journey[j]) / total[j]),
+            ci_low=float(low[j]),
+            ci_high=float(high[j]),
+        )
+        for j, name in enumerate(outcomes)
     )
 
 
 def _bootstrap_difference(
     gain: np.ndarray, y: np.ndarray, seed: int, resamples: int
-) -> tuple[float, float]:
+) -> tuple[np.ndarray, np.ndarray]:
+    """Percentile CI of Σgain / Σ(y − ȳ)² per column; rows are in random (fold) order, so
+    consecutive positions modulo the group count form iid random groups."""
     n = len(y)
     rng = np.random.default_rng([seed, 1])
     groups = min(n, BOOTSTRAP_GROUPS)
-    member = rng.permutation(n) % groups
-    sums = np.stack(
-        [np.bincount(member, weights=w, minlength=groups) for w in (gain, y, y * y, np.ones(n))]
-    )
+    member = np.arange(n) % groups
+    sums = [
+        np.stack(
+            [np.bincount(member, weights=w[:, j], minlength=groups) for j in range(w.shape[1])]
+        )
+        for w in (gain, y, y * y)
+    ]
+    counts = np.bincount(member, minlength=groups)
     picks = rng.integers(0, groups, size=(resamples, groups))
-    gain_b, y_b, yy_b, n_b = (np.take(s, picks).sum(axis=1) for s in sums)
+    gain_b, y_b, yy_b = (np.take(s, picks, axis=1).sum(axis=2) for s in sums)
     with np.errstate(divide="ignore", invalid="ignore"):
-        statistic = gain_b / (yy_b - y_b**2 / n_b)
+        statistic = gain_b / (yy_b - y_b**2 / np.take(counts, picks).sum(axis=1))
     tail = (1 - CONFIDENCE) / 2 * 100
-    low, high = np.nanpercentile(statistic, [tail, 100 - tail])
-    return float(low), float(high)
+    low, high = np.nanpercentile(statistic, [tail, 100 - tail], axis=1)
+    return low, high
 
 
 def consistency(touchpoints: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -325,6 +353,9 @@ def journey_analysis(
 ) -> Journey:
     """The journey analysis over respondents who rated every touchpoint.
 
+    The R² comparison uses those of them who also gave every journey rating and outcome (the
+    same respondents for both models and all outcomes).
+
     Parameters
     ----------
     names : sequence of str
@@ -342,15 +373,23 @@ def journey_analysis(
         See :func:`compare_r2`.
     """
     complete = ~np.isnan(touchpoints).any(axis=1)
-    tp = np.asfortranarray(touchpoints[complete])
-    ys = {name: np.asarray(y, dtype=float)[complete] for name, y in outcomes.items()}
-    comparisons = []
+    tp, ys = (
+        np.asfortranarray(_rows(touchpoints, complete)),
+        {name: _rows(np.asarray(y, dtype=float), complete) for name, y in outcomes.items()},
+    )
+    comparisons: tuple[R2Comparison, ...] = ()
     if journey is not None:
-        jr = journey[complete]
-        for name, y in ys.items():
-            rows = ~(np.isnan(y) | np.isnan(jr).any(axis=1))
-            comparisons.append(compare_r2(name, y[rows], jr[rows], tp[rows], folds=folds,
-                                          seed=seed, resamples=resamples))  # fmt: skip
+        jr = _rows(journey, complete)
+        unanswered = [np.isnan(jr).any(axis=1), *(np.isnan(y) for y in ys.values())]
+        answered = ~np.logical_or.reduce(unanswered)
+        comparisons = compare_r2(
+            {name: _rows(y, answered) for name, y in ys.items()},
+            _rows(jr, answered),
+            _rows(tp, answered),
+            folds=folds,
+            seed=seed,
+            resamples=resamples,
+        )
     mean, sd, spread = consistency(tp)
     effects = tuple(consistency_effect(name, y, mean, sd) for name, y in ys.items())
     failed = np.logical_or.reduce([tp[:, j] <= threshold for j in range(tp.shape[1])])
@@ -358,7 +397,7 @@ def journey_analysis(
     return Journey(
         n=int(np.count_nonzero(complete)),
         threshold=threshold,
-        r2=tuple(comparisons),
+        r2=comparisons,
         consistency=effects,
         weakest_link=weakest_link(ys, failed),
         touchpoints=table,
@@ -367,3 +406,8 @@ def journey_analysis(
         mean_range=float(spread.mean()),
         share_failed=float(failed.mean()),
     )
+
+
+def _rows(values: np.ndarray, keep: np.ndarray) -> np.ndarray:
+    """``values[keep]``, without a copy when every row is kept."""
+    return values if keep.all() else values[keep]
