@@ -102,7 +102,7 @@ def test_consistency_is_sd_and_range_across_touchpoints(seed, k):
 def test_consistency_effect_matches_statsmodels_hc3():
     touch, _, y = _ratings()
     mean, sd, _ = jm.consistency(touch)
-    effect = jm.consistency_effect("satisfaction", y, mean, sd)
+    (effect,) = jm.consistency_effects({"satisfaction": y}, mean, sd)
     x = sm.add_constant(np.column_stack([touch.mean(axis=1), touch.std(axis=1, ddof=1)]))
     reference = sm.OLS(y, x).fit(cov_type="HC3", use_t=True)
     assert effect.estimate == pytest.approx(reference.params[2])

@@ -23,7 +23,7 @@ import pandas as pd
 
 from csi_cli.methods.complaints import group_moments, mean_intervals, welch_from_moments
 from csi_cli.methods.ipa import derived_importance
-from csi_cli.methods.regression import ols_hc3
+from csi_cli.methods.regression import ols_hc3_many
 
 DEFAULT_FOLDS = 10
 DEFAULT_RESAMPLES = 2000
@@ -232,17 +232,17 @@ class ConsistencyEffect:
     mean_effect: float
 
 
-def consistency_effect(
-    outcome: str, y: np.ndarray, mean: np.ndarray, sd: np.ndarray
-) -> ConsistencyEffect:
-    """OLS of ``y`` on the touchpoint mean and SD, HC3 SE: the SD coefficient.
+def consistency_effects(
+    outcomes: Mapping[str, np.ndarray], mean: np.ndarray, sd: np.ndarray
+) -> tuple[ConsistencyEffect, ...]:
+    """OLS of each outcome on the touchpoint mean and SD, HC3 SE: the SD coefficients.
 
     Parameters
     ----------
-    outcome : str
-        Name of the outcome.
-    y, mean, sd : ndarray, shape (n,)
-        Outcome, touchpoint mean and touchpoint SD of each respondent (see :func:`consistency`).
+    outcomes : mapping of str to ndarray, shape (n,)
+        Outcomes; respondents missing any of them are left out of every fit.
+    mean, sd : ndarray, shape (n,)
+        Touchpoint mean and SD of each respondent (see :func:`consistency`).
 
     Notes
     -----
@@ -250,17 +250,16 @@ def consistency_effect(
     average touchpoint rating the less consistent journey leaves the lower outcome (Rawson,
     Duncan & Jones 2013). HC3 standard errors (see :func:`csi_cli.methods.regression.ols_hc3`).
     """
-    fit = ols_hc3(y, np.column_stack([mean, sd]), ["mean", "sd"])
-    row = fit.term("sd")
-    return ConsistencyEffect(
-        outcome=outcome,
-        n=fit.n,
-        estimate=row["estimate"],
-        std_error=row["std_error"],
-        ci_low=row["ci_low"],
-        ci_high=row["ci_high"],
-        p_value=row["p_value"],
-        mean_effect=fit.term("mean")["estimate"],
+    y = np.column_stack(list(outcomes.values()))
+    fits = ols_hc3_many(y, np.column_stack([mean, sd]), ["mean", "sd"])
+    return tuple(
+        ConsistencyEffect(
+            outcome=name,
+            n=fit.n,
+            mean_effect=fit.term("mean")["estimate"],
+            **{k: v for k, v in fit.term("sd").items() if k != "t"},
+        )
+        for name, fit in zip(outcomes, fits, strict=True)
     )
 
 
@@ -391,7 +390,7 @@ def journey_analysis(
             resamples=resamples,
         )
     mean, sd, spread = consistency(tp)
-    effects = tuple(consistency_effect(name, y, mean, sd) for name, y in ys.items())
+    effects = consistency_effects(ys, mean, sd)
     failed = np.logical_or.reduce([tp[:, j] <= threshold for j in range(tp.shape[1])])
     table, r2 = touchpoint_table(names, tp, ys["satisfaction"], threshold)
     return Journey(

@@ -65,34 +65,47 @@ def ols_hc3(y: np.ndarray, predictors: np.ndarray, names: Sequence[str]) -> OlsF
     Long, J. S., & Ervin, L. H. (2000). Using heteroscedasticity consistent standard errors in
     the linear regression model. *The American Statistician* 54(3), 217–224.
     """
-    x = np.column_stack([np.ones(len(y)), np.asarray(predictors, dtype=float)])
-    y = np.asarray(y, dtype=float)
-    complete = ~(np.isnan(y) | np.isnan(x).any(axis=1))
-    x, y = x[complete], y[complete]
+    return ols_hc3_many(np.asarray(y, dtype=float)[:, None], predictors, names)[0]
+
+
+def ols_hc3_many(
+    outcomes: np.ndarray, predictors: np.ndarray, names: Sequence[str]
+) -> list[OlsFit]:
+    """:func:`ols_hc3` of several outcomes on the same predictors, sharing (XᵀX)⁻¹ and the
+    leverages; rows with a NaN in any outcome or predictor are left out of every fit."""
+    x = np.column_stack([np.ones(len(outcomes)), np.asarray(predictors, dtype=float)])
+    complete = ~(np.isnan(outcomes).any(axis=1) | np.isnan(x).any(axis=1))
+    if not complete.all():
+        x, outcomes = x[complete], outcomes[complete]
     n, p = x.shape
     gram_inverse = np.linalg.pinv(x.T @ x)
-    beta = gram_inverse @ (x.T @ y)
-    residuals = y - x @ beta
+    betas = gram_inverse @ (x.T @ outcomes)
     leverage = np.sum((x @ gram_inverse) * x, axis=1)
     with np.errstate(divide="ignore", invalid="ignore"):
-        scale = residuals**2 / (1.0 - leverage) ** 2
-        meat = (x * scale[:, None]).T @ x
-        se = np.sqrt(np.diag(gram_inverse @ meat @ gram_inverse))
-        t = beta / se
+        inflation = 1.0 / (1.0 - leverage) ** 2
     df = n - p
     critical = stats.t.ppf(0.5 + CONFIDENCE / 2, df) if df > 0 else np.nan
-    p_value = 2 * stats.t.sf(np.abs(t), df) if df > 0 else np.full(p, np.nan)
-    total = np.sum((y - y.mean()) ** 2)
-    frame = pd.DataFrame(
-        {
-            "term": ["intercept", *names],
-            "estimate": beta,
-            "std_error": se,
-            "t": t,
-            "p_value": p_value,
-            "ci_low": beta - critical * se,
-            "ci_high": beta + critical * se,
-        }
-    )
-    r2 = 1.0 - float(residuals @ residuals) / total if total > 0 else float("nan")
-    return OlsFit(frame, n, r2)
+    fits = []
+    for j in range(outcomes.shape[1]):
+        y, beta = outcomes[:, j], betas[:, j]
+        residuals = y - x @ beta
+        with np.errstate(divide="ignore", invalid="ignore"):
+            meat = (x * (residuals**2 * inflation)[:, None]).T @ x
+            se = np.sqrt(np.diag(gram_inverse @ meat @ gram_inverse))
+            t = beta / se
+        p_value = 2 * stats.t.sf(np.abs(t), df) if df > 0 else np.full(p, np.nan)
+        frame = pd.DataFrame(
+            {
+                "term": ["intercept", *names],
+                "estimate": beta,
+                "std_error": se,
+                "t": t,
+                "p_value": p_value,
+                "ci_low": beta - critical * se,
+                "ci_high": beta + critical * se,
+            }
+        )
+        total = np.sum((y - y.mean()) ** 2)
+        r2 = 1.0 - float(residuals @ residuals) / total if total > 0 else float("nan")
+        fits.append(OlsFit(frame, n, r2))
+    return fits
