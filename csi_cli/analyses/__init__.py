@@ -23,6 +23,8 @@ MODULES = {
     "kano": "csi_cli.analyses.kano",
     "gap": "csi_cli.analyses.gap",
     "nps": "csi_cli.analyses.nps",
+    "complaints": "csi_cli.analyses.complaints",
+    "journey": "csi_cli.analyses.journey",
 }
 
 

@@ -69,7 +69,8 @@ class Iceberg:
 
     ``base`` says who counts as "had a problem": ``"problem"`` (the yes/no question) or
     ``"dissatisfied"`` (satisfaction at or below the dissatisfied threshold, when the file has
-    no problem question). Rates are shares 0–1; ``silent_*`` are customers per complaint;
+    no problem question). ``n_asked`` of the ``n_problem`` answered the complaint question and
+    ``n_voiced`` of them complained. Rates are shares 0–1; ``silent_*`` are customers per complaint;
     ``estimated_*`` are customers with a problem behind ``complaints_received`` complaints
     (NaN without it).
     """
@@ -78,6 +79,7 @@ class Iceberg:
     base: str
     n_problem: int
     problem_rate: float
+    n_asked: int
     n_voiced: int
     voice_rate: float
     voice_ci_low: float
@@ -147,6 +149,7 @@ def complaint_iceberg(
         base=base,
         n_problem=int(np.count_nonzero(with_problem)),
         problem_rate=float(np.mean(with_problem[answered])) if answered.any() else float("nan"),
+        n_asked=n_problem,
         n_voiced=n_voiced,
         voice_rate=voice,
         voice_ci_low=low,

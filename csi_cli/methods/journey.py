@@ -186,6 +186,8 @@ def _bootstrap_difference(
     """Percentile CI of Σgain / Σ(y − ȳ)² per column; rows are in random (fold) order, so
     consecutive positions modulo the group count form iid random groups."""
     n = len(y)
+    if resamples == 0:
+        return np.full(y.shape[1], np.nan), np.full(y.shape[1], np.nan)
     rng = np.random.default_rng([seed, 1])
     groups = min(n, BOOTSTRAP_GROUPS)
     member = np.arange(n) % groups
@@ -362,7 +364,8 @@ def journey_analysis(
     touchpoints : ndarray, shape (n, k)
         Touchpoint ratings (rows with a NaN are left out).
     journey : ndarray, shape (n, m), optional
-        Journey-level ratings; None skips the R² comparison.
+        Journey-level ratings; None skips the R² comparison, and so do fewer than
+        max(2 folds, k + m + 3) respondents with every rating and outcome.
     outcomes : mapping of str to ndarray
         ``"satisfaction"`` (required: the touchpoint weights use it) and optionally
         ``"loyalty"``.
@@ -381,14 +384,15 @@ def journey_analysis(
         jr = _rows(journey, complete)
         unanswered = [np.isnan(jr).any(axis=1), *(np.isnan(y) for y in ys.values())]
         answered = ~np.logical_or.reduce(unanswered)
-        comparisons = compare_r2(
-            {name: _rows(y, answered) for name, y in ys.items()},
-            _rows(jr, answered),
-            _rows(tp, answered),
-            folds=folds,
-            seed=seed,
-            resamples=resamples,
-        )
+        if np.count_nonzero(answered) >= max(2 * folds, tp.shape[1] + jr.shape[1] + 3):
+            comparisons = compare_r2(
+                {name: _rows(y, answered) for name, y in ys.items()},
+                _rows(jr, answered),
+                _rows(tp, answered),
+                folds=folds,
+                seed=seed,
+                resamples=resamples,
+            )
     mean, sd, spread = consistency(tp)
     effects = consistency_effects(ys, mean, sd)
     failed = np.logical_or.reduce([tp[:, j] <= threshold for j in range(tp.shape[1])])
