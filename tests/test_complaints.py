@@ -228,3 +228,241 @@ def test_designed_handling_drives_loyalty_among_complainers(designed):
     )
     handling = fit.term("handling")
     assert handling["estimate"] > 0 and handling["p_value"] < 0.001
+
+
+# --- the command line, on files this repository has never seen -------------------------------
+
+ISSUE_KEYS = {"n", "problem_rate", "voice_rate", "voice_ci_low", "voice_ci_high",
+              "silent_per_complaint", "silent_ci_low", "silent_ci_high",
+              "estimated_with_problem", "recovery", "paradox"}  # fmt: skip
+
+
+def _complaint_file(tmp_path, n=400, seed=11, *, problem=True, name="c.csv"):
+    rng = np.random.default_rng(seed)
+    overall = rng.integers(1, 11, n).astype(float)
+    had = rng.random(n) < 0.5
+    complained = had & (rng.random(n) < 0.2)
+    resolved = rng.random(n) < 0.5
+    frame = pd.DataFrame(
+        {
+            "resp_id": np.arange(n),
+            "date": np.where(np.arange(n) % 2 == 0, "2026-09-15", "2026-10-15"),
+            "overall": overall,
+            "LOY1": rng.integers(1, 11, n),
+            "LOY2": rng.integers(1, 11, n),
+            "NPS": rng.integers(0, 11, n),
+            "Complaint": np.where(complained, "Yes", "no"),
+            "resolved": np.where(complained, np.where(resolved, "已解决", "未解决"), ""),
+            "handling": np.where(complained, rng.integers(1, 11, n).astype(str), ""),
+        }
+    )
+    if problem:
+        frame.insert(6, "遇到问题", np.where(had, "有", "没有"))
+    path = tmp_path / name
+    frame.to_csv(path, index=False)
+    return path, frame
+
+
+def _invoke(*args):
+    from typer.testing import CliRunner
+
+    from csi_cli.cli import app
+
+    return CliRunner().invoke(app, [str(a) for a in args])
+
+
+def _json(*args):
+    result = _invoke(*args, "--format", "json")
+    assert result.exit_code == 0, result.output
+    import json
+
+    return json.loads(result.stdout)
+
+
+def test_command_json_against_independent_computations(tmp_path):
+    path, frame = _complaint_file(tmp_path)
+    document = _json("complaints", path, "--complaints", 250)
+    assert document.keys() >= ISSUE_KEYS
+    had = (frame["遇到问题"] == "有") | (frame["Complaint"] == "Yes")
+    voiced = int((frame["Complaint"] == "Yes").sum())
+    voice = voiced / had.sum()
+    assert document["n"] == len(frame)
+    assert document["problem_rate"] == pytest.approx(had.mean())
+    assert document["voice_rate"] == pytest.approx(voice)
+    low, high = proportion_confint(voiced, had.sum(), method="wilson")
+    assert (document["voice_ci_low"], document["voice_ci_high"]) == pytest.approx((low, high))
+    assert document["silent_per_complaint"] == pytest.approx((1 - voice) / voice)
+    assert document["estimated_with_problem"] == pytest.approx(250 / voice)
+    loyalty = frame[["LOY1", "LOY2"]].mean(axis=1)
+    groups = np.select(
+        [frame["resolved"] == "已解决", frame["resolved"] == "未解决", had],
+        ["resolved", "unresolved", "silent"],
+        default="no_problem",
+    )
+    recovery = {row["group"]: row for row in document["recovery"]}
+    assert list(recovery) == list(cm.GROUPS)
+    for group in cm.GROUPS:
+        inside = groups == group
+        values = frame["overall"][inside]
+        interval = stats.t.interval(0.95, len(values) - 1, values.mean(), stats.sem(values))
+        assert recovery[group]["n"] == inside.sum()
+        assert recovery[group]["satisfaction"] == pytest.approx(values.mean())
+        assert (recovery[group]["ci_low"], recovery[group]["ci_high"]) == pytest.approx(interval)
+        assert recovery[group]["loyalty"] == pytest.approx(loyalty[inside].mean())
+    test = stats.ttest_ind(frame["overall"][groups == "resolved"],
+                           frame["overall"][groups == "no_problem"], equal_var=False)  # fmt: skip
+    paradox = document["paradox"]
+    assert paradox["p_value"] == pytest.approx(test.pvalue)
+    interval = test.confidence_interval(0.95)
+    assert (paradox["ci_low"], paradox["ci_high"]) == pytest.approx((interval.low, interval.high))
+    assert document["skipped"] == []
+
+
+def test_without_a_problem_question_the_base_is_the_dissatisfied(tmp_path):
+    path, frame = _complaint_file(tmp_path, problem=False)
+    document = _json("complaints", path)
+    dissatisfied = (frame["overall"] <= 4) | (frame["Complaint"] == "Yes")
+    assert document["base"] == "dissatisfied"
+    assert document["problem_rate"] == pytest.approx(dissatisfied.mean())
+    voiced = (frame["Complaint"] == "Yes").sum()
+    assert document["voice_rate"] == pytest.approx(voiced / dissatisfied.sum())
+    groups = {row["group"]: row["n"] for row in document["recovery"]}
+    assert groups["no_problem"] == groups["silent"] == 0
+    assert any("dissatisfied" in note for note in document["skipped"])
+    assert document["estimated_with_problem"] is None
+
+
+def test_analyze_nests_both_analyses_and_every_format_renders(tmp_path, sample_file):
+    document = _json("analyze", sample_file, "--bootstrap", 0)
+    assert document["complaints"].keys() >= ISSUE_KEYS
+    assert {"r2_journey", "consistency", "weakest_link"} <= document["journey"].keys()
+    html = tmp_path / "r.html"
+    assert _invoke("complaints", sample_file, "-o", html).exit_code == 0
+    text = html.read_text(encoding="utf-8")
+    assert "The complaint iceberg" in text and "<svg" in text
+    markdown = _invoke("complaints", sample_file, "--format", "md")
+    assert "Service-recovery paradox" in markdown.stdout
+    workbook = tmp_path / "r.xlsx"
+    assert _invoke("complaints", sample_file, "-o", workbook).exit_code == 0
+    import zipfile
+
+    with zipfile.ZipFile(workbook) as archive:
+        chart = archive.read("xl/charts/chart1.xml").decode()
+    assert "The complaint iceberg" in chart and 'grouping val="stacked"' in chart
+
+
+def test_segments_and_channels(tmp_path):
+    path, frame = _complaint_file(tmp_path)
+    frame["region"] = np.where(np.arange(len(frame)) % 3 == 0, "north", "south")
+    frame["channel"] = np.where(frame["Complaint"] == "Yes", "phone", "")
+    frame.to_csv(path, index=False)
+    document = _json("complaints", path, "--by", "region")
+    rows = {row["segment"]: row for row in document["segments"]}
+    for region, row in rows.items():
+        part = frame[frame["region"] == region]
+        had = (part["遇到问题"] == "有") | (part["Complaint"] == "Yes")
+        assert row["voice_rate"] == pytest.approx((part["Complaint"] == "Yes").sum() / had.sum())
+    assert document["channels"][0]["channel"] == "phone"
+    resolved = frame.loc[frame["Complaint"] == "Yes", "resolved"] == "已解决"
+    assert document["channels"][0]["resolution_rate"] == pytest.approx(resolved.mean())
+
+
+def test_period_report_compares_voice_and_resolution_rates(tmp_path):
+    path, frame = _complaint_file(tmp_path, n=800)
+    out = tmp_path / "out"
+    result = _invoke("report", path, "--period", "2026-10", "--output-dir", out,
+                     "--history", tmp_path / "h.sqlite")  # fmt: skip
+    assert result.exit_code in (0, 3), result.output
+    import json
+
+    document = json.loads((out / "csi-report-2026-10.json").read_text(encoding="utf-8"))
+    change = next(c for c in document["changes"] if c["measure"] == "complaints:voice_rate")
+    rates = []
+    for month in ("2026-10-15", "2026-09-15"):
+        part = frame[frame["date"] == month]
+        had = (part["遇到问题"] == "有") | (part["Complaint"] == "Yes")
+        rates.append(((part["Complaint"] == "Yes").sum(), had.sum()))
+    (x1, n1), (x2, n2) = rates
+    p1, p2, pooled = x1 / n1, x2 / n2, (x1 + x2) / (n1 + n2)
+    z = (p1 - p2) / np.sqrt(pooled * (1 - pooled) * (1 / n1 + 1 / n2))
+    assert change["difference"] == pytest.approx(100 * (p1 - p2))
+    assert change["p_value"] == pytest.approx(2 * stats.norm.sf(abs(z)))
+    assert any(c["measure"] == "complaints:resolution_rate" for c in document["changes"])
+    import sqlite3
+
+    with sqlite3.connect(tmp_path / "h.sqlite") as db:
+        tables = [r[0] for r in db.execute("select name from sqlite_master where type='table'")]
+        dumped = " ".join(str(row) for t in tables for row in db.execute(f"select * from {t}"))
+    assert "voice_rate" in dumped and "resolution_rate" in dumped
+
+
+def test_alert_sentence_names_the_rate():
+    from csi_cli.analyses.complaints import ANALYSIS
+
+    sentence = ANALYSIS.alert({"name": "voice_rate", "difference": -3.14, "p_value": 0.012}, None)
+    assert sentence == "complaints: voice rate fell 3.1 percentage points (p = 0.012)"
+
+
+# --- error paths: exit 2, a message that names the file/column and says what to do -----------
+
+
+def test_file_without_a_complaint_question_is_refused(tmp_path):
+    path, frame = _complaint_file(tmp_path)
+    frame.drop(columns=["Complaint"]).to_csv(path, index=False)
+    result = _invoke("complaints", path)
+    assert result.exit_code == 2
+    assert "c.csv" in result.stderr and "no complaint question found" in result.stderr
+    assert "[complaints] complained" in result.stderr and "Traceback" not in result.output
+
+
+def test_unknown_yes_no_answer_stops_the_command(tmp_path):
+    path, frame = _complaint_file(tmp_path)
+    frame.loc[3, "Complaint"] = "maybe"
+    frame.to_csv(path, index=False)
+    result = _invoke("complaints", path)
+    assert result.exit_code == 2
+    assert "[unknown-yes-no]" in result.stderr and "row 5" in result.stderr
+    assert "'maybe'" in result.stderr and "[complaints.answers]" in result.stderr
+    spec = tmp_path / "s.toml"
+    spec.write_text("[complaints.answers]\nmaybe = false\n", encoding="utf-8")
+    assert _invoke("complaints", path, "--spec", spec).exit_code == 0
+
+
+def test_spec_naming_a_missing_column_is_reported(tmp_path):
+    path, _ = _complaint_file(tmp_path)
+    spec = tmp_path / "s.toml"
+    spec.write_text('[complaints]\nresolved = "solved?"\n', encoding="utf-8")
+    result = _invoke("complaints", path, "--spec", spec)
+    assert result.exit_code == 2
+    assert "[missing-column]" in result.stderr and "solved?" in result.stderr
+    assert "[complaints] resolved" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("section", "says"),
+    [
+        ('[complaints]\nproblme = "x"\n', "unknown key 'problme' in [complaints]"),
+        ('[complaints]\ndissatisfied = "low"\n', "[complaints] dissatisfied: expected a number"),
+        ("[complaints.answers]\nmaybe = 1\n", "expected a table"),
+        ("[complaints]\nloyalty = 3\n", "[complaints] loyalty"),
+    ],
+)
+def test_bad_spec_sections_exit_2(tmp_path, section, says):
+    path, _ = _complaint_file(tmp_path)
+    spec = tmp_path / "s.toml"
+    spec.write_text(section, encoding="utf-8")
+    result = _invoke("complaints", path, "--spec", spec)
+    assert result.exit_code == 2, result.output
+    assert says in result.stderr and "s.toml" in result.stderr
+
+
+def test_negative_complaint_count_is_a_usage_error(tmp_path):
+    path, _ = _complaint_file(tmp_path)
+    result = _invoke("complaints", path, "--complaints", -1)
+    assert result.exit_code == 2
+
+
+def test_sample_reading_covers_the_designed_voice_rate(sample_file):
+    document = _json("complaints", sample_file)
+    assert document["voice_ci_low"] < generator().VOICE_RATE < document["voice_ci_high"]
+    assert document["columns"]["complained"] == "投诉"

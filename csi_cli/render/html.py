@@ -340,7 +340,7 @@ def _bar_chart(table: Table, chart: Chart, title: str) -> str:
         for index, values in enumerate(series):
             digits = table.digits_for(chart.y[index])
             if chart.stacked:
-                parts.extend(_segment(scale, start, values[row], y, index, digits))
+                parts.extend(_stacked_part(scale, start, values[row], y, index, digits))
                 start += values[row] if math.isfinite(values[row]) else 0.0
             else:
                 parts.extend(_bar(scale, values[row], y + index * bar, index, digits))
@@ -350,7 +350,9 @@ def _bar_chart(table: Table, chart: Chart, title: str) -> str:
     return _svg(title, bottom + (44 if chart.y_title else 26), parts)
 
 
-def _segment(scale: _Scale, start: float, value: float, y: float, index: int, digits: int):
+def _stacked_part(
+    scale: _Scale, start: float, value: float, y: float, index: int, digits: int
+) -> list[str]:
     """One part of a stacked bar, from ``start`` to ``start + value`` (value ≥ 0), labelled
     inside when it is wide enough."""
     if not math.isfinite(value) or value <= 0:
