@@ -184,3 +184,182 @@ def test_designed_journey_predicts_better_and_inconsistency_hurts(designed):
     top = result.touchpoints.sort_values("importance").iloc[-1]["touchpoint"]
     weights = dict(zip(generator().STAGES, generator().TOUCHPOINT_WEIGHTS, strict=True))
     assert top == max(weights, key=weights.get)
+
+
+# --- the command line, on files this repository has never seen -------------------------------
+
+ISSUE_KEYS = {"n", "r2_journey", "r2_touchpoints", "r2_difference", "ci_low", "ci_high",
+              "consistency", "weakest_link", "touchpoints"}  # fmt: skip
+
+
+def _journey_file(tmp_path, n=300, seed=21, *, journey=True, name="j.csv"):
+    rng = np.random.default_rng(seed)
+    s = rng.normal(size=n)
+    rate = lambda x: np.clip(np.round(7 + 1.5 * x), 1, 10)  # noqa: E731
+    frame = pd.DataFrame(
+        {
+            "date": np.where(np.arange(n) % 2 == 0, "2026-09-10", "2026-10-10"),
+            "overall": rate(s),
+            **{f"TP{k}": rate(0.6 * s + rng.normal(size=n)) for k in range(1, 5)},
+            "LOY1": rate(0.5 * s + rng.normal(size=n)),
+        }
+    )
+    if journey:
+        frame["journey_overall"] = rate(0.9 * s + 0.4 * rng.normal(size=n))
+    path = tmp_path / name
+    frame.to_csv(path, index=False)
+    return path, frame
+
+
+def _invoke(*args):
+    from typer.testing import CliRunner
+
+    from csi_cli.cli import app
+
+    return CliRunner().invoke(app, [str(a) for a in args])
+
+
+def _json(*args):
+    import json
+
+    result = _invoke(*args, "--format", "json")
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)
+
+
+def test_command_json_against_independent_computations(tmp_path):
+    path, frame = _journey_file(tmp_path)
+    document = _json("journey", path, "--seed", 4, "--bootstrap", 500)
+    assert document.keys() >= ISSUE_KEYS
+    touch = frame[[f"TP{k}" for k in range(1, 5)]].to_numpy(float)
+    y = frame["overall"].to_numpy(float)
+    split = PredefinedSplit(jm.fold_assignment(len(y), 10, 4))
+    r2 = {}
+    for name, design in (("journey", frame[["journey_overall"]]), ("touchpoints", touch)):
+        predicted = cross_val_predict(LinearRegression(), design, y, cv=split)
+        r2[name] = r2_score(y, predicted)
+    assert document["r2_journey"] == pytest.approx(r2["journey"])
+    assert document["r2_touchpoints"] == pytest.approx(r2["touchpoints"])
+    assert document["ci_low"] < document["r2_difference"] < document["ci_high"]
+    x = sm.add_constant(np.column_stack([touch.mean(axis=1), touch.std(axis=1, ddof=1)]))
+    reference = sm.OLS(y, x).fit(cov_type="HC3", use_t=True)
+    consistency = document["consistency"]
+    assert consistency["estimate"] == pytest.approx(reference.params[2])
+    assert consistency["std_error"] == pytest.approx(reference.bse[2])
+    assert consistency["p_value"] == pytest.approx(reference.pvalues[2])
+    failed = (touch <= 4).any(axis=1)  # bottom third of the inferred 1–10 scale
+    weakest = document["weakest_link"]
+    assert weakest["n_failed"] == failed.sum()
+    assert weakest["satisfaction_failed"] == pytest.approx(y[failed].mean())
+    assert weakest["satisfaction_none"] == pytest.approx(y[~failed].mean())
+    assert weakest["difference"] == pytest.approx(y[failed].mean() - y[~failed].mean())
+    assert [t["touchpoint"] for t in document["touchpoints"]] == ["TP1", "TP2", "TP3", "TP4"]
+    means = [t["mean"] for t in document["touchpoints"]]
+    np.testing.assert_allclose(means, touch.mean(axis=0))
+    assert sum(t["importance"] for t in document["touchpoints"]) == pytest.approx(
+        sm.OLS(y, sm.add_constant(touch)).fit().rsquared
+    )
+
+
+def test_without_a_journey_rating_the_comparison_is_skipped(tmp_path):
+    path, _ = _journey_file(tmp_path, journey=False)
+    document = _json("journey", path)
+    assert document["r2_journey"] is None and document["r2"] == []
+    assert any("no journey rating" in note for note in document["skipped"])
+    assert document["consistency"]["estimate"] is not None
+
+
+def test_spec_orders_touchpoints_and_sets_the_threshold(tmp_path):
+    path, frame = _journey_file(tmp_path)
+    spec = tmp_path / "s.toml"
+    spec.write_text('[journey]\ntouchpoints = ["TP3", "TP1"]\ndissatisfied = 6\nfolds = 5\n',
+                    encoding="utf-8")  # fmt: skip
+    document = _json("journey", path, "--spec", spec)
+    assert [t["touchpoint"] for t in document["touchpoints"]] == ["TP3", "TP1"]
+    failed = (frame[["TP3", "TP1"]] <= 6).any(axis=1)
+    assert document["weakest_link"]["n_failed"] == failed.sum()
+    assert document["r2"][0]["folds"] == 5
+
+
+def test_sample_reading_recovers_the_design(sample_file):
+    document = _json("journey", sample_file, "--bootstrap", 1000)
+    assert document["ci_low"] > 0  # the journey rating predicts satisfaction better
+    assert document["consistency"]["ci_high"] < 0  # inconsistency lowers satisfaction
+    top = max(document["touchpoints"], key=lambda t: t["importance"])["touchpoint"]
+    assert top == "tp_delivery"
+
+
+def test_period_report_compares_consistency(tmp_path):
+    import json
+
+    path, frame = _journey_file(tmp_path, n=400)
+    out = tmp_path / "out"
+    result = _invoke("report", path, "--period", "2026-10", "--output-dir", out)
+    assert result.exit_code in (0, 3), result.output
+    document = json.loads((out / "csi-report-2026-10.json").read_text(encoding="utf-8"))
+    change = next(c for c in document["changes"] if c["measure"] == "journey:touchpoint_sd")
+    columns = [f"TP{k}" for k in range(1, 5)]
+    sds = [frame.loc[frame["date"] == d, columns].std(axis=1, ddof=1)
+           for d in ("2026-10-10", "2026-09-10")]  # fmt: skip
+    test = stats.ttest_ind(*sds, equal_var=False)
+    assert change["difference"] == pytest.approx(sds[0].mean() - sds[1].mean())
+    assert change["p_value"] == pytest.approx(test.pvalue)
+    assert change["points"] == pytest.approx(-change["difference"] / 9 * 100)
+    assert any(c["measure"] == "journey:TP1" for c in document["changes"])
+
+
+def test_alert_sentence_for_consistency():
+    from csi_cli.analyses.journey import ANALYSIS
+
+    change = {"name": "touchpoint_sd", "difference": 0.3, "points": -3.33, "p_value": 0.01}
+    sentence = ANALYSIS.alert(change, None)
+    assert sentence.startswith("journey: touchpoints grew less consistent (SD rose 0.30")
+
+
+# --- error paths --------------------------------------------------------------------------------
+
+
+def test_file_without_touchpoints_is_refused(tmp_path):
+    path, frame = _journey_file(tmp_path)
+    frame[["date", "overall"]].to_csv(path, index=False)
+    result = _invoke("journey", path)
+    assert result.exit_code == 2
+    assert "j.csv" in result.stderr and "no touchpoint ratings found" in result.stderr
+
+
+def test_too_few_complete_respondents_is_a_model_error(tmp_path):
+    path, frame = _journey_file(tmp_path, n=40)
+    frame.loc[5:, "TP2"] = np.nan
+    frame.to_csv(path, index=False)
+    result = _invoke("journey", path)
+    assert result.exit_code == 2
+    assert "needs at least 20 respondents who rated every touchpoint" in result.stderr
+    assert "5 did" in result.stderr and "Traceback" not in result.output
+
+
+def test_text_in_a_touchpoint_is_reported(tmp_path):
+    path, frame = _journey_file(tmp_path)
+    frame["TP3"] = frame["TP3"].astype(object)
+    frame.loc[2, "TP3"] = "很好"
+    frame.to_csv(path, index=False)
+    result = _invoke("journey", path)
+    assert result.exit_code == 2
+    assert "[text-in-rating]" in result.stderr and "TP3" in result.stderr
+    assert "row 4" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("section", "says"),
+    [
+        ('[journey]\ntouchpoints = ["TP1", "TPX"]\n', "[journey] touchpoints names column 'TPX'"),
+        ("[journey]\nfolds = 0\n", "[journey] folds: expected a whole number"),
+        ('[journey]\nstages = ["TP1"]\n', "unknown key 'stages' in [journey]"),
+    ],
+)
+def test_bad_journey_spec_exits_2(tmp_path, section, says):
+    path, _ = _journey_file(tmp_path)
+    spec = tmp_path / "s.toml"
+    spec.write_text(section, encoding="utf-8")
+    result = _invoke("journey", path, "--spec", spec)
+    assert result.exit_code == 2, result.output
+    assert says in result.stderr
