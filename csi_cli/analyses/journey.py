@@ -105,8 +105,8 @@ class JourneyResult:
                 "consistency": _effect_document(effect),
                 "weakest_link": {
                     "threshold": j.threshold,
-                    "n_failed": satisfaction["n_failed"],
-                    "n_none": satisfaction["n_none"],
+                    "n_failed": int(satisfaction["n_failed"]),
+                    "n_none": int(satisfaction["n_none"]),
                     "share_failed": j.share_failed,
                     "satisfaction_failed": satisfaction["failed"],
                     "satisfaction_none": satisfaction["none"],
