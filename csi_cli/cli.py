@@ -7,7 +7,17 @@ from typing import Annotated
 import typer
 
 from csi_cli import __version__
-from csi_cli.commands import analyze, common, customers, gap, index, kano, report, setup
+from csi_cli.commands import (
+    analyze,
+    common,
+    customers,
+    experience,
+    gap,
+    index,
+    kano,
+    report,
+    setup,
+)
 
 app = typer.Typer(
     name="csi",
@@ -44,6 +54,8 @@ app.command("index")(index.index)
 app.command("kano")(kano.kano)
 app.command("gap")(gap.gap)
 app.command("customers")(customers.customers)
+app.command("complaints")(experience.complaints)
+app.command("journey")(experience.journey)
 app.command("report")(report.report_command)
 app.command("validate")(setup.validate_command)
 app.command("init")(setup.init_command)

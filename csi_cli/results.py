@@ -23,7 +23,8 @@ class Chart:
 
     ``x`` is the category (bar/line) or x-value (scatter) column; ``y`` one or more value
     columns (one series each); ``label`` names the points of a scatter; ``x_line``/``y_line``
-    draw reference lines (e.g. the crosshair of an importance–performance map).
+    draw reference lines (e.g. the crosshair of an importance–performance map); ``stacked``
+    stacks a bar chart's series in one bar per category (parts of a whole).
     """
 
     kind: ChartKind
@@ -35,6 +36,7 @@ class Chart:
     y_title: str = ""
     x_line: float | None = None
     y_line: float | None = None
+    stacked: bool = False
 
 
 @dataclass(frozen=True)

@@ -63,6 +63,32 @@ Attitudinal loyalty needs no new column: the loyal top box (9–10) of the LOY i
 completely satisfied (SAT score 9–10) are several times as often loyal as the merely satisfied
 (7–8).
 
+**Complaints and service recovery** (their own generator, seed ``COMPLAINT_SEED``, drawn from
+each respondent's ``overall`` and loyalty — the mean of LOY1–3 — standardized as s and l).
+``遇到问题`` (had a problem, 是/否): P = logistic(−0.4 − 0.4 s), about 40%, more among the less
+satisfied. ``投诉`` (complained, 是/否): among those with a problem with probability
+``VOICE_RATE`` = 0.05 whatever else they answered — the designed voice rate, so 19 silent
+customers per complaint; no-problem respondents answer 否. ``投诉渠道``: 电话 / 在线客服 / 邮件.
+``问题解决`` (resolved, 已解决/未解决): P = logistic(0.3 + 4 s − 2 l) among complainers, about
+45%. Resolution thus goes with a high ``overall`` at a given loyalty: resolved complainers rate
+``overall`` about 0.55 points *above* the no-problem customers (the recovery paradox on
+satisfaction) while their loyalty is about 0.4 points *below* (no paradox on loyalty; de Matos
+et al. 2007). ``处理满意度`` (handling, 1–10, complainers only) =
+clip(round(4 + 3 resolved + l + N(0, 1))): among complainers handling raises loyalty.
+
+**Journey** (same generator). Five touchpoints in journey order, ``tp_browse``, ``tp_order``,
+``tp_payment``, ``tp_delivery``, ``tp_service`` (1–10), =
+clip(round(7 + o_k + 1.6 (0.6 w_k s + 0.5 u + c d_k))) with offsets o = (0.3, 0.1, 0.2, −0.5,
+−0.2), weights w = ``TOUCHPOINT_WEIGHTS`` (0.6, 0.8, 0.7, 1.3, 1.0: delivery matters most), a
+shared per-respondent noise u, per-touchpoint noise d_k and an inconsistency scale
+c = 0.7 exp(−0.2 s + 0.25 N(0, 1)): the less satisfied had the less consistent journeys, so at a
+given touchpoint mean a wider spread goes with lower satisfaction (a negative consistency
+effect). ``journey`` (the whole journey, 1–10) = clip(round(7 + 1.6 (0.85 s + 0.5 N(0, 1)))):
+it predicts ``overall`` (and loyalty) out of sample better than the touchpoints do.
+``tests/test_complaints.py`` and ``tests/test_journey.py`` recover all of this on a draw of
+40,000 respondents; the 500 of the workbook hold about 10 complainers, too few to show the
+paradox (the analysis says so through its wide intervals).
+
 A few answers are blank (eight respondents miss one CSI item each) and one comment holds text that
 looks like a spreadsheet formula, another HTML: exports must show both as plain text.
 """
@@ -341,7 +367,59 @@ def make_frame(seed: int = SEED, n: int = N_RESPONDENTS) -> pd.DataFrame:
     item_columns = list(items)
     for row in blanks:
         frame.loc[row, item_columns[int(rng.integers(0, len(item_columns)))]] = np.nan
-    return frame.assign(**_customers(frame))
+    frame = frame.assign(**_customers(frame))
+    extra = complaints_and_journey(frame)
+    comments = frame.pop("意见")
+    return pd.concat([frame, extra, comments], axis=1)
+
+
+COMPLAINT_SEED = 20261515
+VOICE_RATE = 0.05
+CHANNELS = ("电话", "在线客服", "邮件")
+STAGES = ("browse", "order", "payment", "delivery", "service")
+STAGE_WORDING = ("浏览商品", "下单", "支付", "配送", "售后服务")
+TOUCHPOINT_OFFSETS = (0.3, 0.1, 0.2, -0.5, -0.2)
+TOUCHPOINT_WEIGHTS = (0.6, 0.8, 0.7, 1.3, 1.0)
+
+
+def _standardized(values: np.ndarray) -> np.ndarray:
+    return (values - np.nanmean(values)) / np.nanstd(values)
+
+
+def _logistic(x: np.ndarray) -> np.ndarray:
+    return 1.0 / (1.0 + np.exp(-x))
+
+
+def complaints_and_journey(frame: pd.DataFrame, seed: int = COMPLAINT_SEED) -> pd.DataFrame:
+    """The complaint and journey columns, drawn from each row's ``overall`` and LOY items.
+
+    Its own generator: the other columns do not change. See the module docstring for the truth.
+    """
+    rng = np.random.default_rng(seed)
+    n = len(frame)
+    s = _standardized(frame["overall"].to_numpy(float))
+    loyalty = np.nanmean(frame[[f"LOY{k}" for k in range(1, 4)]].to_numpy(float), axis=1)
+    l = _standardized(loyalty)  # noqa: E741 (the docstring's symbol)
+    problem = rng.random(n) < _logistic(-0.4 - 0.4 * s)
+    complained = problem & (rng.random(n) < VOICE_RATE)
+    resolved = rng.random(n) < _logistic(0.3 + 4 * s - 2 * l)
+    handling = np.clip(np.round(4 + 3 * resolved + l + rng.standard_normal(n)), 1, 10)
+    yes_no = np.array(["否", "是"], dtype=object)
+    columns: dict[str, object] = {
+        "遇到问题": yes_no[problem.astype(int)],
+        "投诉": yes_no[complained.astype(int)],
+        "投诉渠道": np.where(complained, rng.choice(CHANNELS, size=n), None),
+        "问题解决": np.where(complained, np.where(resolved, "已解决", "未解决"), None),
+        "处理满意度": np.where(complained, handling, np.nan),
+    }
+    shared = rng.standard_normal(n)
+    spread = 0.7 * np.exp(-0.2 * s + 0.25 * rng.standard_normal(n))
+    for stage, offset, weight in zip(STAGES, TOUCHPOINT_OFFSETS, TOUCHPOINT_WEIGHTS, strict=True):
+        latent = 0.6 * weight * s + 0.5 * shared + spread * rng.standard_normal(n)
+        columns[f"tp_{stage}"] = np.clip(np.round(7 + offset + 1.6 * latent), 1, 10)
+    journey = 0.85 * s + 0.5 * rng.standard_normal(n)
+    columns["journey"] = np.clip(np.round(7 + 1.6 * journey), 1, 10)
+    return pd.DataFrame(columns, index=frame.index)
 
 
 def question_sheet() -> pd.DataFrame:
@@ -372,6 +450,16 @@ def question_sheet() -> pd.DataFrame:
     rows += [
         ("overall", "总体满意度（1–10）"),
         ("NPS", "您向朋友推荐我们的可能性（0–10）"),
+        ("遇到问题", "最近一次购物中您是否遇到问题？（是/否）"),
+        ("投诉", "您是否就该问题投诉过？（是/否）"),
+        ("投诉渠道", "您通过什么渠道投诉？"),
+        ("问题解决", "您的投诉是否得到解决？"),
+        ("处理满意度", "您对投诉处理的满意程度（1–10）"),
+        *(
+            (f"tp_{stage}", f"您对“{wording}”环节的满意程度（1–10）")
+            for stage, wording in zip(STAGES, STAGE_WORDING, strict=True)
+        ),
+        ("journey", "您对整个购物过程的满意程度（1–10）"),
         ("意见", "其他意见"),
         ("会员等级", "会员等级（钻石 / 金卡 / 银卡 / 普通）"),
         ("年消费", "过去一年消费金额（元，来自 CRM）"),

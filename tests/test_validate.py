@@ -64,8 +64,23 @@ def test_every_code_is_tested():
         "unknown-kano-answer",
         "unknown-retention-answer",  # tests/test_customers.py
         "tier-order",  # tests/test_customers.py
+        "unknown-yes-no",
     }
     assert set(all_codes()) == tested
+
+
+def test_unknown_yes_no_answer(tmp_path):
+    header, rows = _table()
+    header += ["遇到问题", "投诉"]
+    for i, row in enumerate(rows):
+        row += ["是", "是" if i % 3 == 0 else "否"]
+    rows[4][-1] = "也许"
+    problems = validate(load(write_csv(tmp_path / "s.csv", header, rows)))
+    found = _check(
+        problems, "unknown-yes-no", column="投诉", rows=[6], says=("也许", "[complaints.answers]")
+    )
+    assert found.analysis == "complaints"
+    assert blocking(problems, ["nps"]) == [] and blocking(problems, ["complaints"]) == [found]
 
 
 def test_clean_file_has_no_problems(tmp_path):

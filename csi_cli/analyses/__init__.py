@@ -24,6 +24,8 @@ MODULES = {
     "gap": "csi_cli.analyses.gap",
     "nps": "csi_cli.analyses.nps",
     "customers": "csi_cli.analyses.customers",
+    "complaints": "csi_cli.analyses.complaints",
+    "journey": "csi_cli.analyses.journey",
 }
 
 

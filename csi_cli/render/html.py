@@ -81,6 +81,7 @@ figcaption { color: var(--muted); font-size: .875rem; }
 figure svg { display: block; width: 100%; height: auto; }
 svg text { font-size: 12px; fill: var(--ink); }
 svg .tick { fill: var(--muted); font-size: 11px; }
+svg .inside { fill: #fff; font-size: 11px; }
 svg .grid { stroke: #e6e6e6; }
 svg .axis { stroke: #8c8c8c; }
 svg .cross { stroke: #595959; stroke-dasharray: 5 4; }
@@ -350,15 +351,19 @@ def _figure(table: Table, chart: Chart) -> str:
 
 
 def _bar_chart(table: Table, chart: Chart, title: str) -> str:
-    """Horizontal grouped bars: one group per category, one bar per series."""
+    """Horizontal bars: one group per category and one bar per series, or with ``stacked``
+    one bar per category made of the series end to end."""
     categories = _labels(table, chart.x)
     series = [_numbers(visible_frame(table), name) for name in chart.y]
     label_space = min(max((display_width(c) for c in categories), default=0), 26) * CHAR_WIDTH + 18
     values = [v for values in series for v in values]
+    if chart.stacked:
+        values = [sum(v for v in row if math.isfinite(v)) for row in zip(*series, strict=True)]
     negative = any(v < 0 for v in values if math.isfinite(v))
     scale = _scale([0.0, *values], label_space + (44 if negative else 4), CHART_WIDTH - 44)
     top = 26 if len(series) > 1 else 8
-    bar, group = 14, 14 * len(series) + 10
+    bars = 1 if chart.stacked else len(series)
+    bar, group = 14, 14 * bars + 10
     bottom = top + group * len(categories)
     parts = _legend(chart.y, 14)
     parts.extend(_value_grid(scale, top, bottom))
@@ -366,13 +371,37 @@ def _bar_chart(table: Table, chart: Chart, title: str) -> str:
         y = top + row * group + 5
         label = _truncate(category, label_space)
         parts.append(_text(label_space - 6, y + group / 2 - 1, label, "end"))
+        start = 0.0
         for index, values in enumerate(series):
             digits = table.digits_for(chart.y[index])
-            parts.extend(_bar(scale, values[row], y + index * bar, index, digits))
+            if chart.stacked:
+                parts.extend(_stacked_part(scale, start, values[row], y, index, digits))
+                start += values[row] if math.isfinite(values[row]) else 0.0
+            else:
+                parts.extend(_bar(scale, values[row], y + index * bar, index, digits))
     parts.append(_line(scale(0), top, scale(0), bottom, "axis"))
     if chart.y_title:
         parts.append(_text((scale.start + scale.end) / 2, bottom + 34, chart.y_title, "middle"))
     return _svg(title, bottom + (44 if chart.y_title else 26), parts)
+
+
+def _stacked_part(
+    scale: _Scale, start: float, value: float, y: float, index: int, digits: int
+) -> list[str]:
+    """One part of a stacked bar, from ``start`` to ``start + value`` (value ≥ 0), labelled
+    inside when it is wide enough."""
+    if not math.isfinite(value) or value <= 0:
+        return []
+    left, right = scale(start), scale(start + value)
+    label = format_number(value, digits)
+    colour = COLOURS[index % len(COLOURS)]
+    parts = [
+        f'<rect x="{left:.1f}" y="{y:.1f}" width="{right - left:.1f}" height="12" '
+        f'fill="{colour}"><title>{escape(label)}</title></rect>'
+    ]
+    if right - left > (display_width(label) + 1) * CHAR_WIDTH:
+        parts.append(_text((left + right) / 2, y + 10, label, "middle", "inside"))
+    return parts
 
 
 def _value_grid(scale: _Scale, top: float, bottom: float) -> list[str]:

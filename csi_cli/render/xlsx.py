@@ -318,7 +318,8 @@ class _ChartBuilder:
 
     def build(self, chart: Chart) -> ExcelChart:
         """The chart, titled, with one series per ``chart.y`` column."""
-        excel_chart = self._workbook.add_chart({"type": chart.kind})
+        options = {"type": chart.kind} | ({"subtype": "stacked"} if chart.stacked else {})
+        excel_chart = self._workbook.add_chart(options)
         for index, name in enumerate(chart.y):
             excel_chart.add_series(self._series(chart, name, index))
         excel_chart.set_title(
@@ -379,7 +380,8 @@ def _chart_height(table: Table, chart: Chart) -> int:
     """Pixels: enough for every bar of a bar chart, else :data:`CHART_HEIGHT`."""
     if chart.kind != "bar":
         return CHART_HEIGHT
-    return max(CHART_HEIGHT, 120 + len(table.frame) * (len(chart.y) * 14 + 10))
+    bars = 1 if chart.stacked else len(chart.y)
+    return max(CHART_HEIGHT, 120 + len(table.frame) * (bars * 14 + 10))
 
 
 def _bar_axes(table: Table, chart: Chart) -> tuple[dict[str, Any], dict[str, Any]]:
