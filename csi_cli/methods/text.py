@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
-from itertools import chain
+from itertools import chain, pairwise
 
 import numpy as np
 import pandas as pd
@@ -158,7 +158,8 @@ def tokenize(
     """Terms of every text: personal data removed, normalised, segmented, stopwords dropped.
 
     A missing text gives no terms. Terms are runs of Chinese characters as the segmenter cuts
-    them and lower-cased English words (contractions without the apostrophe: didnt); digits, punctuation, symbols and emoji are dropped.
+    them and lower-cased English words (contractions without the apostrophe: didnt); digits,
+    punctuation, symbols and emoji are dropped.
     """
     cleaned = normalise(mask_personal(texts, order_pattern, replacement=" ")).fillna("")
     return [
@@ -169,9 +170,7 @@ def tokenize(
 
 def with_bigrams(tokens: list[list[str]]) -> list[list[str]]:
     """Each document's terms followed by its two-word phrases ("first second")."""
-    return [
-        terms + [f"{a} {b}" for a, b in zip(terms, terms[1:], strict=False)] for terms in tokens
-    ]
+    return [terms + [f"{a} {b}" for a, b in pairwise(terms)] for terms in tokens]
 
 
 def document_terms(tokens: Sequence[list[str]]) -> Vocabulary:
