@@ -21,7 +21,9 @@ from scipy import stats
 
 from csi_cli.methods.comments import (
     DEFAULT_THEMES,
+    CommentSettings,
     Contrast,
+    analyse_comments,
     distinguishing_terms,
     informative_prior,
     log_odds,
@@ -32,11 +34,14 @@ from csi_cli.methods.comments import (
     wilson_shares,
 )
 from csi_cli.methods.text import (
+    Corpus,
+    Tokens,
+    Vocabulary,
     default_stopwords,
     document_terms,
     make_segmenter,
+    mask_corpus,
     mask_personal,
-    normalise,
     tokenize,
     with_bigrams,
 )
@@ -44,8 +49,25 @@ from csi_cli.methods.text import (
 SAMPLE = Path(__file__).resolve().parents[1] / "sample_data"
 
 
-def terms_of(*texts: str, words: tuple[str, ...] = ()) -> list[list[str]]:
-    return tokenize(pd.Series(texts), make_segmenter(words), default_stopwords())
+def tokens_of(texts: pd.Series, words: tuple[str, ...] = ()) -> Tokens:
+    corpus = mask_corpus(Corpus.of(texts))
+    return tokenize(corpus, make_segmenter(words), default_stopwords())
+
+
+def terms_of(*texts: str | None, words: tuple[str, ...] = ()) -> list[list[str]]:
+    return tokens_of(pd.Series(texts, dtype=object), words).per_document()
+
+
+def vocabulary_of(documents: list[list[str]]) -> Vocabulary:
+    """A vocabulary of documents already split into terms (no segmenter, no stopwords)."""
+    return document_terms(with_bigrams(split_tokens(documents)))
+
+
+def split_tokens(documents: list[list[str]]) -> Tokens:
+    flat = [t for terms in documents for t in terms]
+    codes, terms = pd.factorize(pd.Series(flat, dtype=object))
+    docs = np.repeat(np.arange(len(documents)), [len(d) for d in documents])
+    return Tokens(docs, codes, np.asarray(terms, dtype=object), len(documents))
 
 
 # --- tokenizing --------------------------------------------------------------------------------
@@ -73,11 +95,11 @@ def test_user_words_are_kept_whole():
 
 
 def test_missing_comments_have_no_terms():
-    assert tokenize(pd.Series([None, "好"]), make_segmenter(), default_stopwords()) == [[], ["好"]]
+    assert terms_of(None, "好", "") == [[], ["好"], []]
 
 
 def test_document_terms_counts_match_hand_counts():
-    vocabulary = document_terms(with_bigrams([["a", "b", "a"], [], ["b"]]))
+    vocabulary = vocabulary_of([["a", "b", "a"], [], ["b"]])
     frame = pd.DataFrame(vocabulary.counts.toarray(), columns=vocabulary.terms)
     assert frame.to_dict("list") == {"a": [2, 0, 0], "b": [1, 0, 1], "a b": [1, 0, 0],
                                      "b a": [1, 0, 0]}  # fmt: skip
@@ -131,7 +153,7 @@ def test_default_prior_is_the_pooled_counts():
 
 def test_distinguishing_terms_rank_by_z_with_hand_counted_shares():
     texts = CORPUS_LOW + CORPUS_HIGH
-    vocabulary = document_terms([t.split() for t in texts])
+    vocabulary = document_terms(split_tokens([t.split() for t in texts]))
     low = np.arange(8) < 4
     contrast = Contrast("low", "high", low, ~low)
     table = distinguishing_terms(vocabulary, contrast, min_count=1, top=50)
@@ -151,7 +173,7 @@ def test_distinguishing_terms_rank_by_z_with_hand_counted_shares():
 def test_phrases_no_more_informative_than_their_words_are_dropped():
     texts = ["客服 踢皮球", "客服 踢皮球", "客服 踢皮球", "价格 便宜", "价格 便宜", "便宜 好",
              "价格 不错"]  # fmt: skip
-    vocabulary = document_terms(with_bigrams([t.split() for t in texts]))
+    vocabulary = vocabulary_of([t.split() for t in texts])
     low = np.arange(7) < 3
     table = distinguishing_terms(vocabulary, Contrast("low", "high", low, ~low), min_count=1)
     listed = set(table["term"])
@@ -169,7 +191,8 @@ THEMES = {"配送": ["快递", "物流", "慢", "delivery"], "price": ["price", 
 
 
 def test_theme_mentions_by_hand():
-    mentions = theme_mentions(normalise(THEME_TEXTS), THEMES)
+    vocabulary = document_terms(with_bigrams(tokens_of(THEME_TEXTS)))
+    mentions = theme_mentions(vocabulary, THEMES)
     assert mentions["配送"].tolist() == [True, False, True, False, False, True, False]
     # "Prices" counts (plural), "pricey" does not (whole words only)
     assert mentions["price"].tolist() == [False, True, False, False, True, False, False]
@@ -239,7 +262,7 @@ def test_candidates_are_low_group_terms_outside_every_theme():
 
 def test_verbatims_are_informative_shortest_first_and_seeded():
     texts = pd.Series(["慢", "配送太慢了，客服也不理", "配送太慢", "物流慢，等了一周才到货", None])
-    n_terms = np.array([len(t) for t in terms_of(*texts.fillna(""))])
+    n_terms = tokens_of(texts).counts_per_document()
     rows = np.array([True, True, True, True, False])
     chosen = pick_verbatims(texts, rows, n_terms, seed=1, k=2)
     assert chosen == sorted(chosen, key=len)
@@ -330,15 +353,58 @@ def test_sample_detractors_write_about_delivery_and_service(sample):
     texts, nps = sample["意见"], sample["NPS"].to_numpy(float)
     answered = texts.notna().to_numpy()
     low, high = answered & (nps <= 6), answered & (nps >= 9)
-    vocabulary = document_terms(with_bigrams(terms_of(*texts.fillna(""))))
+    vocabulary = document_terms(with_bigrams(tokens_of(texts)))
     terms = distinguishing_terms(vocabulary, Contrast("detractors", "promoters", low, high))
     detractor_terms = terms[terms["group"] == "detractors"]["term"].tolist()
     promoter_terms = terms[terms["group"] == "promoters"]["term"].tolist()
     assert detractor_terms[0] == "客服" and "太慢" in detractor_terms[:3]
     assert {"价格", "质量"} <= set(promoter_terms[:5])
-    mentions = theme_mentions(normalise(texts[answered]), DEFAULT_THEMES)
+    mentions = theme_mentions(vocabulary, DEFAULT_THEMES)[answered]
     groups = pd.Series(np.where(nps <= 6, "d", np.where(nps >= 9, "p", "x")))[answered]
     shares = wilson_shares(mentions, groups)
     top = shares.sort_values("share", ascending=False).groupby("group")["theme"].apply(list)
     assert set(top["d"][:2]) == {"delivery/配送", "service/客服"}
     assert set(top["p"][:2]) == {"price/价格", "quality/质量"}
+
+
+def test_phrases_never_span_two_comments_and_line_breaks_stay_inside_one():
+    assert list(vocabulary_of([["a"], ["b"]]).terms) == ["a", "b"]
+    assert terms_of("配送\n太慢", "客服") == [["配送", "太慢"], ["客服"]]
+
+
+# --- the whole analysis -------------------------------------------------------------------------
+
+
+def test_analysis_masks_every_verbatim_and_counts_only_commenters(sample):
+    texts = sample["意见"]
+    nps = sample["NPS"].to_numpy(float)
+    contrast = Contrast("detractors", "promoters", nps <= 6, nps >= 9)
+    satisfaction = sample[["SAT1", "SAT2", "SAT3"]].mean(axis=1).to_numpy()
+    findings = analyse_comments(texts, contrast, satisfaction, nps, CommentSettings(), seed=4)
+    assert findings.n == len(texts)
+    assert findings.n_comments == int(texts.notna().sum())
+    shown = " ".join(findings.verbatims["text"])
+    assert "5678" not in shown and "@" not in shown and "7946" not in shown
+    delivery = findings.themes.set_index("theme").loc["delivery/配送"]
+    answered = texts.dropna()
+    assert (
+        delivery["count"]
+        == answered.str.contains("配送|快递|物流|送货|发货|慢|delivery|courier").sum()
+    )
+    assert delivery["difference"] < 0 and delivery["p_adj"] < 0.05
+    again = analyse_comments(texts, contrast, satisfaction, nps, CommentSettings(), seed=4)
+    pd.testing.assert_frame_equal(findings.verbatims, again.verbatims)
+
+
+def test_verbatims_of_comments_full_of_personal_data_show_only_labels():
+    texts = pd.Series(
+        ["快递太慢了，请打我电话 138 1234 5678 谢谢", "客服不理人，邮箱 li.na@example.com 请回复我",
+         "delivery was slow, call +44 20 7946 0958 today", "快递太慢，订单DD20261101000123没到"]
+    )  # fmt: skip
+    low = np.ones(4, dtype=bool)
+    contrast = Contrast("low", "high", low, ~low)
+    settings = CommentSettings(order_pattern=r"DD\d{14}")
+    findings = analyse_comments(texts, contrast, np.arange(4.0), None, settings, seed=1)
+    shown = " ".join(findings.verbatims["text"])
+    assert not re.search(r"\d{3}|@", shown)
+    assert {"[phone]", "[email]", "[order]"} <= set(re.findall(r"\[\w+\]", shown))

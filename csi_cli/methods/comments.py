@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import warnings
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
@@ -19,7 +19,16 @@ from statsmodels.stats.proportion import proportion_confint
 
 from csi_cli.methods.multitest import Adjustment, adjust_pvalues
 from csi_cli.methods.nps import nps_difference, nps_summary
-from csi_cli.methods.text import Vocabulary
+from csi_cli.methods.text import (
+    Corpus,
+    Vocabulary,
+    default_stopwords,
+    document_terms,
+    make_segmenter,
+    mask_corpus,
+    tokenize,
+    with_bigrams,
+)
 
 CONFIDENCE = 0.95
 #: A term must occur this often in both groups together to be compared.
@@ -28,6 +37,8 @@ MIN_TERM_COUNT = 3
 TOP_TERMS = 15
 #: Comments shown per theme and per top term.
 VERBATIMS_PER_TOPIC = 3
+#: Top terms of each group that get verbatims.
+VERBATIM_TERMS = 5
 #: A verbatim must have at least this many terms (after stopwords) to be informative.
 MIN_VERBATIM_TERMS = 3
 
@@ -162,27 +173,34 @@ def _column_sums(matrix: sparse.csr_matrix) -> np.ndarray:
     return np.asarray(matrix.sum(axis=0), dtype=float).ravel()
 
 
-def theme_pattern(keywords: Sequence[str]) -> str:
-    """One regular expression for a theme: Chinese keywords anywhere, English as whole words."""
-    parts = []
-    for keyword in keywords:
-        word = re.escape(keyword.lower())
-        parts.append(rf"\b{word}(?:s|es)?\b" if keyword.isascii() else word)
-    return "|".join(parts)
+def theme_terms(terms: np.ndarray, themes: Mapping[str, Sequence[str]]) -> sparse.csr_matrix:
+    """Which terms belong to which theme (terms × themes, 0/1).
 
-
-def theme_mentions(texts: pd.Series, themes: Mapping[str, Sequence[str]]) -> pd.DataFrame:
-    """Which comment mentions which theme (n × themes, bool; missing comments: False).
-
-    ``texts`` are normalised comments (lower case, NFKC; :func:`~csi_cli.methods.text.normalise`).
+    A Chinese keyword belongs to every term or two-word phrase that contains it (太慢 has 慢;
+    the phrase 服务 态度 has 服务态度); an English keyword is a whole word or phrase, plural -s
+    or -es included (price, prices; not pricey).
     """
-    return pd.DataFrame(
-        {
-            theme: texts.str.contains(theme_pattern(words), regex=True, na=False).to_numpy()
-            for theme, words in themes.items()
-        },
-        index=texts.index,
-    )
+    words = pd.Series(terms, dtype=object)
+    joined = words.str.replace(" ", "", regex=False)
+    columns = []
+    for keywords in themes.values():
+        chinese = [re.escape(k.lower()) for k in keywords if not k.isascii()]
+        english = [re.escape(k.lower()) for k in keywords if k.isascii()]
+        member = np.zeros(len(words), dtype=bool)
+        if chinese:
+            member |= joined.str.contains("|".join(chinese), regex=True).to_numpy(dtype=bool)
+        if english:
+            whole = rf"(?:^| )(?:{'|'.join(english)})(?:s|es)?(?: |$)"
+            member |= words.str.contains(whole, regex=True).to_numpy(dtype=bool)
+        columns.append(member)
+    matrix = np.column_stack(columns) if columns else np.zeros((len(words), 0), dtype=bool)
+    return sparse.csr_matrix(matrix.astype(np.int64))
+
+
+def theme_mentions(vocabulary: Vocabulary, themes: Mapping[str, Sequence[str]]) -> pd.DataFrame:
+    """Which comment mentions which theme (comments × themes, bool): one sparse product."""
+    hits = vocabulary.counts @ theme_terms(vocabulary.terms, themes)
+    return pd.DataFrame(hits.toarray() > 0, columns=list(themes))
 
 
 def wilson_shares(mentions: pd.DataFrame, groups: pd.Series) -> pd.DataFrame:
@@ -349,3 +367,149 @@ def pick_verbatims(
         candidates = texts[rows].dropna().drop_duplicates()
     drawn = candidates.sample(min(len(candidates), 3 * k), random_state=seed)
     return drawn.iloc[np.argsort(drawn.str.len().to_numpy(), kind="stable")][:k].tolist()
+
+
+@dataclass(frozen=True)
+class CommentSettings:
+    """What the spec's ``[comments]`` section may change (defaults: none of it)."""
+
+    themes: Mapping[str, Sequence[str]] = field(default_factory=lambda: dict(DEFAULT_THEMES))
+    words: tuple[str, ...] = ()
+    stopwords: tuple[str, ...] = ()
+    order_pattern: str | None = None
+
+
+@dataclass(frozen=True)
+class CommentFindings:
+    """Everything :func:`analyse_comments` finds, as frames (rendering is the caller's)."""
+
+    n: int
+    n_comments: int
+    groups: tuple[str, str]
+    terms: pd.DataFrame
+    themes: pd.DataFrame
+    shares: pd.DataFrame
+    candidates: tuple[str, ...]
+    verbatims: pd.DataFrame
+
+
+def analyse_comments(
+    texts: pd.Series,
+    contrast: Contrast,
+    satisfaction: np.ndarray,
+    recommend: np.ndarray | None,
+    settings: CommentSettings,
+    *,
+    segments: pd.Series | None = None,
+    seed: int = 0,
+    adjust: Adjustment = "holm",
+) -> CommentFindings:
+    """Terms, themes, impact, candidates and masked verbatims of one comment column.
+
+    Parameters
+    ----------
+    texts : Series of str
+        One comment per respondent (missing or blank: no comment).
+    contrast : Contrast
+        The low and the high group (row masks over all respondents).
+    satisfaction : ndarray
+        Satisfaction of each respondent on 0–100 (NaN: not answered).
+    recommend : ndarray, optional
+        0–10 recommendation scores, for the NPS of theme mentioners.
+    settings : CommentSettings
+        Themes, user words, extra stopwords, order-number pattern.
+    segments : Series, optional
+        A segment label per respondent (``--by``): theme shares per segment too.
+    seed : int
+        Seed of the verbatim draw.
+    adjust : {"holm", "bh"}
+        Adjustment of the theme p-values.
+
+    Notes
+    -----
+    Personal data is masked first (:func:`~csi_cli.methods.text.mask_personal`): no term,
+    theme match or verbatim ever sees it.
+    """
+    corpus = mask_corpus(Corpus.of(texts), settings.order_pattern)
+    masked = corpus.lines()
+    commented = (texts.notna() & texts.astype(str).str.strip().ne("")).to_numpy()
+    stopwords = default_stopwords() | {w.lower() for w in settings.stopwords}
+    tokens = tokenize(corpus, make_segmenter(settings.words), stopwords)
+    vocabulary = document_terms(with_bigrams(tokens))
+    contrast = replace(contrast, low=contrast.low & commented, high=contrast.high & commented)
+    terms = distinguishing_terms(vocabulary, contrast)
+    mentions = theme_mentions(vocabulary, settings.themes)[commented].reset_index(drop=True)
+    group = pd.Series(np.select([contrast.low, contrast.high],
+                                [contrast.low_label, contrast.high_label], None))  # fmt: skip
+    shares = _group_shares(
+        mentions, group[commented], None if segments is None else segments[commented]
+    )
+    themes = _theme_table(mentions, satisfaction[commented], recommend, commented, adjust)
+    n_terms = tokens.counts_per_document()
+    verbatim_rows = _verbatim_rows(vocabulary, terms, mentions, contrast, commented)
+    verbatims = pd.DataFrame(
+        [
+            {"theme": theme, "term": term, "text": text}
+            for (theme, term), rows in verbatim_rows.items()
+            for text in pick_verbatims(masked, rows, n_terms, seed)
+        ],
+        columns=["theme", "term", "text"],
+    )
+    return CommentFindings(
+        n=len(texts),
+        n_comments=int(commented.sum()),
+        groups=(contrast.low_label, contrast.high_label),
+        terms=terms,
+        themes=themes,
+        shares=shares,
+        candidates=tuple(theme_candidates(terms, contrast.low_label, settings.themes)),
+        verbatims=verbatims,
+    )
+
+
+def _group_shares(
+    mentions: pd.DataFrame, group: pd.Series, segments: pd.Series | None
+) -> pd.DataFrame:
+    parts = [wilson_shares(mentions, group.set_axis(mentions.index)).assign(by="group")]
+    if segments is not None:
+        by_segment = wilson_shares(mentions, segments.set_axis(mentions.index))
+        parts.append(by_segment.assign(by=segments.name or "segment"))
+    return pd.concat(parts, ignore_index=True)
+
+
+def _theme_table(
+    mentions: pd.DataFrame,
+    satisfaction: np.ndarray,
+    recommend: np.ndarray | None,
+    commented: np.ndarray,
+    adjust: Adjustment,
+) -> pd.DataFrame:
+    overall = wilson_shares(mentions, pd.Series("all", index=mentions.index))
+    scores = None if recommend is None else recommend[commented]
+    impact = theme_impact(mentions, satisfaction, scores, adjust)
+    share = overall.set_index("theme")[["count", "share", "ci_low", "ci_high"]]
+    return share.join(impact.set_index("theme")).reset_index()
+
+
+def _verbatim_rows(
+    vocabulary: Vocabulary,
+    terms: pd.DataFrame,
+    mentions: pd.DataFrame,
+    contrast: Contrast,
+    commented: np.ndarray,
+) -> dict[tuple[str | None, str | None], np.ndarray]:
+    """Which comments may illustrate each theme (its low-group mentioners when there are any)
+    and each of the top terms of each group (comments of that group using it)."""
+    rows: dict[tuple[str | None, str | None], np.ndarray] = {}
+    for theme in mentions.columns:
+        mentioned = np.zeros(commented.size, dtype=bool)
+        mentioned[commented] = mentions[theme].to_numpy()
+        if mentioned.any():
+            low = mentioned & contrast.low
+            rows[(theme, None)] = low if low.any() else mentioned
+    column = {term: j for j, term in enumerate(vocabulary.terms)}
+    for label, mask in ((contrast.low_label, contrast.low), (contrast.high_label, contrast.high)):
+        for term in terms[terms["group"] == label]["term"].head(VERBATIM_TERMS):
+            uses = vocabulary.counts[:, column[term]].toarray().ravel() > 0
+            rows[(None, term)] = uses & mask
+    return rows
