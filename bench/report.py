@@ -1,6 +1,6 @@
 """Benchmark: ``csi report`` on 1,000,000 respondents, with the time of every stage.
 
-Run: /work/venv/bin/python bench/report.py [--n 1000000] [--resamples 1000] [--keep DIR]
+Run: python bench/report.py [--n 1000000] [--resamples 1000] [--keep DIR]
 
 Generates a parquet survey of ``--n`` respondents over two months (half each): an ECSI model
 (7 constructs × 3 items, 1–10), six Kano pairs (answer codes 1–5), the 22 SERVQUAL items
@@ -25,10 +25,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from csi_cli import report
+from csi_cli import comparison
+from csi_cli.analyses import registered
 from csi_cli.commands.report import REPORT_FORMATS, REPORT_STEM
 from csi_cli.layout import ECSI_PATHS
-from csi_cli.methods import gap, index, kano, nps
 from csi_cli.options import RunOptions
 from csi_cli.output import write_bytes_atomic, write_text_atomic
 from csi_cli.periods import parse_period
@@ -96,14 +96,11 @@ class Stopwatch:
 
 
 def instrument(watch: Stopwatch) -> None:
-    """Time each analysis and each comparison where ``build_report`` calls it."""
-    for module in (index, kano, gap, nps):
-        module.run = watch.wrap(f"analysis: {module.__name__.rsplit('.', 1)[1]} (2 periods)",
-                                module.run)  # fmt: skip
-    for name in ("index_basis", "index_difference", "welch_differences", "kano_shifts",
-                 "nps_change", "respondent_gaps", "select_periods"):  # fmt: skip
-        label = "select periods" if name == "select_periods" else f"compare: {name}"
-        setattr(report, name, watch.wrap(label, getattr(report, name)))
+    """Time each registered analysis' run and comparison where the period report calls them."""
+    for analysis in registered():
+        analysis.run = watch.wrap(f"analysis: {analysis.name} (2 periods)", analysis.run)
+        analysis.compare = watch.wrap(f"compare: {analysis.name}", analysis.compare)
+    comparison.select_periods = watch.wrap("select periods", comparison.select_periods)
 
 
 def main() -> None:
@@ -127,7 +124,7 @@ def main() -> None:
     with watch.stage("validate"):
         problems = validate(survey)
     with watch.stage("build report (all analyses and comparisons)"):
-        result = report.build_report(
+        result = comparison.build_period_document(
             survey,
             parse_period("2026-10"),
             options=RunOptions(seed=1, bootstrap=args.resamples),

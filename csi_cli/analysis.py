@@ -14,12 +14,12 @@ returns a frozen :class:`Result`.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, ClassVar, Protocol, runtime_checkable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import pandas as pd
 
-from csi_cli.results import Table
+from csi_cli.results import Result, Table
 
 if TYPE_CHECKING:
     from csi_cli.options import RunOptions
@@ -33,23 +33,13 @@ CHANGE_COLUMNS = (
 )  # fmt: skip
 
 
-@runtime_checkable
-class Result(Protocol):
-    """What :meth:`Analysis.run` returns: a frozen dataclass with a JSON document and tables.
+@dataclass(frozen=True)
+class Description:
+    """What the overview says of one analysis: keys of the overview's JSON document, and rows
+    (label, text) of its table."""
 
-    ``headline()`` gives the figures people read first (label → :class:`~csi_cli.results.Figure`,
-    text or number); ``warnings`` are sentences shown on stderr and in reports.
-    """
-
-    name: str
-    title: str
-    warnings: tuple[str, ...]
-
-    def to_dict(self) -> dict[str, Any]: ...
-
-    def tables(self) -> list[Table]: ...
-
-    def headline(self) -> dict[str, Any]: ...
+    document: Mapping[str, Any] = field(default_factory=dict)
+    rows: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -79,6 +69,10 @@ class Analysis:
         Why a file does not support it, and how to make it (shown by its command).
     in_report : bool
         Whether period reports run it (the overview is not compared).
+    codes : mapping of str to str
+        The codes of the problems :meth:`check` reports, and what each means.
+    change_note : str
+        How :meth:`compare` tests a change (the note under its changes table).
     """
 
     name: ClassVar[str]
@@ -88,6 +82,8 @@ class Analysis:
     options_type: ClassVar[type] = NoOptions
     not_supported: ClassVar[str] = ""
     in_report: ClassVar[bool] = True
+    codes: ClassVar[Mapping[str, str]] = {}
+    change_note: ClassVar[str] = ""
 
     # --- what the file holds ---------------------------------------------------------------
 
@@ -95,21 +91,22 @@ class Analysis:
         """Whether the survey's columns support this analysis."""
         raise NotImplementedError
 
-    def rating_columns(self, survey: Survey) -> tuple[str, ...]:
-        """Columns this analysis reads as numeric ratings (checked for text and scale)."""
-        return ()
+    def rating_columns(self, survey: Survey) -> dict[str, tuple[float, float] | None]:
+        """Columns this analysis reads as numeric ratings, each with its scale (None: no
+        fixed scale); validation checks them for text and for values outside the scale."""
+        return {}
 
     def used_columns(self, survey: Survey) -> tuple[str, ...]:
         """Every column this analysis reads (never offered as a segment)."""
-        return self.rating_columns(survey)
+        return tuple(self.rating_columns(survey))
 
     def check(self, survey: Survey) -> list[Problem]:
         """Problems of this analysis' own columns (stable codes; ``analysis`` = ``name``)."""
         return []
 
-    def describe(self, survey: Survey) -> Mapping[str, Any]:
-        """What the overview says the file holds for this analysis (label → text or value)."""
-        return {}
+    def describe(self, survey: Survey) -> Description:
+        """What the overview says the file holds for this analysis (whether or not it applies)."""
+        return Description()
 
     def draft(self, survey: Survey) -> Mapping[str, Any] | None:
         """The spec section ``csi init`` writes (None: nothing to write)."""
@@ -137,12 +134,15 @@ class Analysis:
         return empty_changes()
 
     def change_tables(self, changes: pd.DataFrame, labels: tuple[str, str]) -> list[Table]:
-        """Tables of this analysis' rows of the changes (``labels``: current, previous)."""
+        """Tables of this analysis' rows of the changes (``labels``: current, previous); none
+        means one table of the rows as they are, with :attr:`change_note`."""
         return []
 
     def alert(self, change: Mapping[str, Any], survey: Survey) -> str:
-        """The alert sentence for a significant drop of one change row."""
-        return f"{change['kind']}:{change['name']} fell {-change['difference']:.1f} points " + (
+        """The alert sentence for a significant drop of one change row (its ``measure``, the
+        drop in points and the p-value)."""
+        return (
+            f"{change['measure']} fell {-change['difference']:.1f} points "
             f"(p = {change['p_value']:.2g})"
         )
 

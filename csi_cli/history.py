@@ -10,15 +10,16 @@ from __future__ import annotations
 
 import datetime as dt
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import closing, contextmanager
 from dataclasses import astuple, dataclass, fields
 from pathlib import Path
 
 import pandas as pd
 
+from csi_cli.analyses import get
+from csi_cli.comparison import PeriodDocument
 from csi_cli.errors import UsageError, safe_text
-from csi_cli.report import PeriodReport
 from csi_cli.results import plain
 
 TREND_PERIODS = 12
@@ -36,6 +37,15 @@ CREATE TABLE IF NOT EXISTS periods (
     nps REAL,
     alerts INTEGER NOT NULL,
     source TEXT NOT NULL
+)
+"""
+_FIGURES_SCHEMA = """
+CREATE TABLE IF NOT EXISTS figures (
+    period TEXT NOT NULL,
+    analysis TEXT NOT NULL,
+    figure TEXT NOT NULL,
+    value REAL,
+    PRIMARY KEY (period, analysis, figure)
 )
 """
 TREND_COLUMNS = ("period", "n", "csi", "csi_ci_low", "csi_ci_high", "nps", "alerts")
@@ -57,11 +67,10 @@ class Entry:
     source: str
 
 
-def entry(report: PeriodReport) -> Entry:
+def entry(report: PeriodDocument) -> Entry:
     """The headline figures of a report's current period: CSI with its CI, NPS, alerts."""
     assert report.period is not None
-    headline = report.headline or {}
-    nps_result = report.result("nps")
+    figures = {k: v for r in report.results for k, v in get(r.name).history(r).items()}
     return Entry(
         *plain(
             [
@@ -69,15 +78,26 @@ def entry(report: PeriodReport) -> Entry:
                 str(report.period.first),
                 str(report.period.last),
                 report.n,
-                headline.get("value"),
-                headline.get("ci_low"),
-                headline.get("ci_high"),
-                None if nps_result is None else nps_result.summary.nps,
+                figures.get("csi"),
+                figures.get("csi_ci_low"),
+                figures.get("csi_ci_high"),
+                figures.get("nps"),
                 len(report.alerts),
                 report.source,
             ]
         )
     )
+
+
+def figures(report: PeriodDocument) -> list[tuple[str, str, str, float | None]]:
+    """Every history figure of every analysis of the report's current period:
+    (period, analysis, figure, value) rows (:meth:`csi_cli.analysis.Analysis.history`)."""
+    assert report.period is not None
+    return [
+        (report.period.label, r.name, figure, plain(value))
+        for r in report.results
+        for figure, value in get(r.name).history(r).items()
+    ]
 
 
 def check(path: Path) -> None:
@@ -92,8 +112,9 @@ def check(path: Path) -> None:
         pass
 
 
-def record(path: Path, row: Entry) -> None:
-    """Insert or replace the row of ``row.period`` (an upsert keyed by the period label).
+def record(path: Path, row: Entry, rows: Sequence[tuple[str, str, str, float | None]] = ()) -> None:
+    """Insert or replace the row of ``row.period`` (an upsert keyed by the period label), and
+    the period's figures (:func:`figures`), in one transaction.
 
     Raises
     ------
@@ -108,6 +129,8 @@ def record(path: Path, row: Entry) -> None:
     )
     with _database(path) as connection:
         connection.execute(statement, astuple(row))
+        connection.execute("DELETE FROM figures WHERE period = ?", (row.period,))
+        connection.executemany("INSERT INTO figures VALUES (?, ?, ?, ?)", rows)
 
 
 def trend(path: Path, until: dt.date, limit: int = TREND_PERIODS) -> pd.DataFrame:
@@ -137,6 +160,7 @@ def _database(path: Path) -> Iterator[sqlite3.Connection]:
     try:
         with closing(sqlite3.connect(path, timeout=LOCK_TIMEOUT_SECONDS)) as connection:
             connection.execute(_SCHEMA)
+            connection.execute(_FIGURES_SCHEMA)
             columns = [row[1] for row in connection.execute("PRAGMA table_info(periods)")]
             if columns != [f.name for f in fields(Entry)]:
                 raise UsageError(

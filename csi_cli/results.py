@@ -68,13 +68,22 @@ class Figure:
 
 @runtime_checkable
 class Result(Protocol):
-    """What every method returns: a JSON document and tables for people."""
+    """What every analysis returns (a frozen dataclass): its JSON document, tables for people,
+    the headline figures people read first and warnings.
+
+    ``headline()`` maps a label to a :class:`Figure`, a text or a number; ``warnings`` are
+    sentences shown on stderr and in every rendering.
+    """
 
     name: str
+    title: str
+    warnings: tuple[str, ...]
 
     def to_dict(self) -> dict[str, Any]: ...
 
     def tables(self) -> list[Table]: ...
+
+    def headline(self) -> dict[str, Any]: ...
 
 
 def plain(value: Any) -> Any:
@@ -119,10 +128,10 @@ class Section:
 
 
 @dataclass(frozen=True)
-class Report:
+class Document:
     """What renderers render: one or more results plus run metadata.
 
-    ``to_dict()`` of a report with one result, or with a ``primary`` one, is that result's
+    ``to_dict()`` of a document with one result, or with a ``primary`` one, is that result's
     document (the contract of ``csi index|kano|gap --format json``), any other result nested
     under its ``name`` (``csi gap`` adds ``"nps"``); with several and no primary
     (``csi analyze``) it maps each result's ``name`` to its document, beside ``n`` and
@@ -157,7 +166,4 @@ class Report:
 
     def sections(self) -> list[Section]:
         """One section per result, in order."""
-        return [
-            Section(key=r.name, title=getattr(r, "title", r.name), tables=tuple(r.tables()))
-            for r in self.results
-        ]
+        return [Section(key=r.name, title=r.title, tables=tuple(r.tables())) for r in self.results]

@@ -8,19 +8,17 @@ from __future__ import annotations
 
 import json
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any
+from typing import Any, ClassVar
 
 from csi_cli.errors import PATH_LIMIT, SpecError, safe_text
+from csi_cli.options import KANO_RULES, KANO_TABLES, SCHEMES
 
 CONSTRUCTS = ("IMAG", "EXPE", "QUAL", "VAL", "SAT", "COMP", "LOY")
 MODELS = ("acsi", "ecsi", "ccsi", "custom")
-SCHEMES = ("path", "centroid", "factorial")
-KANO_TABLES = ("standard", "pouliot")
-KANO_RULES = ("mode", "aom")
 
 
 def construct_name(name: str) -> str:
@@ -33,75 +31,7 @@ def _frozen(mapping: Mapping[str, Any] | None = None) -> Mapping[str, Any]:
     return MappingProxyType(dict(mapping or {}))
 
 
-@dataclass(frozen=True)
-class SurveySpec:
-    """``[survey]``: where the data is and how to read it."""
-
-    sheet: str | None = None
-    id: str | None = None
-    date: str | None = None
-    segments: tuple[str, ...] = ()
-    missing: tuple[str, ...] = ()
-    scale: tuple[float, float] | None = None
-    header_row: int | None = None
-    nps: str | None = None
-    overall: str | None = None
-
-
-@dataclass(frozen=True)
-class CsiSpec:
-    """``[csi]``: the structural model and how PLS estimates it."""
-
-    model: str | None = None
-    scheme: str = "path"
-    scaled: bool = True
-    target: str = "SAT"
-    modes: Mapping[str, str] = field(default_factory=_frozen)
-    blocks: Mapping[str, tuple[str, ...] | str] = field(default_factory=_frozen)
-    paths: Mapping[str, tuple[str, ...]] = field(default_factory=_frozen)
-    weights: Mapping[str, float] = field(default_factory=_frozen)
-    tolerance: float = 1e-7
-    max_iter: int = 300
-
-
-@dataclass(frozen=True)
-class KanoSpec:
-    """``[kano]``: how functional/dysfunctional pairs are named and classified."""
-
-    functional: str = "{attr}_func"
-    dysfunctional: str = "{attr}_dysf"
-    importance: str = "{attr}_imp"
-    performance: str = "{attr}_perf"
-    table: str = "standard"
-    rule: str = "mode"
-    answers: Mapping[str, int] = field(default_factory=_frozen)
-
-
-@dataclass(frozen=True)
-class GapSpec:
-    """``[gap]``: how expectation/perception pairs are named and grouped."""
-
-    expectation: str = "{item}_E"
-    perception: str = "{item}_P"
-    minimum: str = "{item}_MIN"
-    desired: str = "{item}_DES"
-    importance: str = "{item}_I"
-    scale: tuple[float, float] | None = None
-    dimensions: str | Mapping[str, tuple[str, ...]] | None = None
-
-
-@dataclass(frozen=True)
-class Spec:
-    """The whole spec; ``Spec()`` is the conventions-only default."""
-
-    survey: SurveySpec = field(default_factory=SurveySpec)
-    csi: CsiSpec = field(default_factory=CsiSpec)
-    kano: KanoSpec = field(default_factory=KanoSpec)
-    gap: GapSpec = field(default_factory=GapSpec)
-    path: Path | None = None
-
-
-_SECTIONS = {"survey": SurveySpec, "csi": CsiSpec, "kano": KanoSpec, "gap": GapSpec}
+Converter = Callable[[Any], Any]
 
 
 def load_spec(path: Path) -> Spec:
@@ -131,27 +61,27 @@ def load_spec(path: Path) -> Spec:
 
 def parse_spec(raw: Mapping[str, Any], *, source: str = "spec", path: Path | None = None) -> Spec:
     """Build a :class:`Spec` from parsed TOML, rejecting unknown sections and keys."""
-    unknown = sorted(set(raw) - set(_SECTIONS))
+    types = section_types()
+    unknown = sorted(set(raw) - set(types))
     if unknown:
         raise SpecError(
             f"{source}: unknown section [{unknown[0]}]; known sections: "
-            f"{', '.join(f'[{s}]' for s in _SECTIONS)}."
+            f"{', '.join(f'[{s}]' for s in types)}."
         )
-    sections = {name: _section(name, raw.get(name, {}), source) for name in _SECTIONS}
-    return Spec(**sections, path=path)
+    sections = {name: parse_section(name, types[name], raw[name], source) for name in raw}
+    survey = sections.pop("survey", SurveySpec())
+    return Spec(survey=survey, sections=_frozen(sections), path=path)
 
 
-def _section(name: str, raw: Any, source: str) -> Any:
-    cls = _SECTIONS[name]
+def parse_section(name: str, cls: type, raw: Any, source: str) -> Any:
+    """One section: a table whose keys are ``cls``'s fields, each checked by
+    ``cls.CONVERTERS[key]`` (text when it has none); ``cls.prepare(raw)``, when defined,
+    rewrites the raw table first."""
     if not isinstance(raw, Mapping):
         raise SpecError(f"{source}: [{name}] must be a table of keys.")
     raw = dict(raw)
-    if name == "csi" and isinstance(raw.get("modes"), Mapping) and "target" in raw["modes"]:
-        # The contract's example puts `target` after the [csi.modes] header, where TOML files
-        # it under modes; accept it there as the target it is meant to be.
-        modes = dict(raw["modes"])
-        raw.setdefault("target", modes.pop("target"))
-        raw["modes"] = modes
+    if hasattr(cls, "prepare"):
+        raw = cls.prepare(raw)
     known = {f.name for f in fields(cls)}
     for key in raw:
         if key not in known:
@@ -159,26 +89,29 @@ def _section(name: str, raw: Any, source: str) -> Any:
                 f"{source}: unknown key '{key}' in [{name}]; known keys: "
                 f"{', '.join(sorted(known))}."
             )
-    values = {key: _convert(name, key, value, source) for key, value in raw.items()}
+    converters = getattr(cls, "CONVERTERS", {})
+    values = {key: _convert(name, key, value, source, converters) for key, value in raw.items()}
     return cls(**values)
 
 
-def _convert(section: str, key: str, value: Any, source: str) -> Any:
+def _convert(
+    section: str, key: str, value: Any, source: str, converters: Mapping[str, Converter]
+) -> Any:
     where = f"{source}: [{section}] {key}"
-    converter = _CONVERTERS.get((section, key)) or _CONVERTERS.get(("*", key))
+    converter = converters.get(key)
     try:
-        return converter(value) if converter else _expect_str(value)
+        return converter(value) if converter else expect_str(value)
     except (TypeError, ValueError) as exc:
         raise SpecError(f"{where}: {exc}") from None
 
 
-def _expect_str(value: Any) -> str:
+def expect_str(value: Any) -> str:
     if not isinstance(value, str):
         raise TypeError(f"expected text, got {value!r}")
     return value
 
 
-def _str_list(value: Any) -> tuple[str, ...]:
+def str_list(value: Any) -> tuple[str, ...]:
     if isinstance(value, str):
         return (value,)
     if not isinstance(value, list) or not all(isinstance(v, (str, int, float)) for v in value):
@@ -186,7 +119,7 @@ def _str_list(value: Any) -> tuple[str, ...]:
     return tuple(str(v) for v in value)
 
 
-def _scale(value: Any) -> tuple[float, float]:
+def scale_pair(value: Any) -> tuple[float, float]:
     if (
         not isinstance(value, list)
         or len(value) != 2
@@ -197,9 +130,9 @@ def _scale(value: Any) -> tuple[float, float]:
     return float(value[0]), float(value[1])
 
 
-def _choice(options: tuple[str, ...]):
+def choice(options: tuple[str, ...]):
     def convert(value: Any) -> str:
-        text = _expect_str(value).lower()
+        text = expect_str(value).lower()
         if text not in options:
             raise ValueError(f"expected one of {', '.join(options)}, got {value!r}")
         return text
@@ -207,26 +140,26 @@ def _choice(options: tuple[str, ...]):
     return convert
 
 
-def _bool(value: Any) -> bool:
+def boolean(value: Any) -> bool:
     if not isinstance(value, bool):
         raise TypeError(f"expected true or false, got {value!r}")
     return value
 
 
-def _positive_int(value: Any) -> int:
+def positive_int(value: Any) -> int:
     if not isinstance(value, int) or isinstance(value, bool) or value < 1:
         raise ValueError(f"expected a whole number ≥ 1, got {value!r}")
     return value
 
 
-def _positive_float(value: Any) -> float:
+def positive_float(value: Any) -> float:
     if not isinstance(value, (int, float)) or isinstance(value, bool) or not value > 0:
         raise ValueError(f"expected a positive number, got {value!r}")
     return float(value)
 
 
-def _pattern(value: Any) -> str:
-    text = _expect_str(value)
+def column_pattern(value: Any) -> str:
+    text = expect_str(value)
     if "{attr}" not in text and "{item}" not in text:
         raise ValueError(f"a column pattern needs {{attr}} or {{item}}, got {value!r}")
     return text
@@ -247,7 +180,7 @@ def _blocks(value: Any) -> Mapping[str, tuple[str, ...] | str]:
     if not isinstance(value, Mapping):
         raise TypeError('expected a table construct = [columns] or "glob*"')
     return _frozen(
-        {construct_name(k): v if isinstance(v, str) else _str_list(v) for k, v in value.items()}
+        {construct_name(k): v if isinstance(v, str) else str_list(v) for k, v in value.items()}
     )
 
 
@@ -255,17 +188,14 @@ def _paths(value: Any) -> Mapping[str, tuple[str, ...]]:
     if not isinstance(value, Mapping):
         raise TypeError("expected a table construct = [predecessors]")
     return _frozen(
-        {
-            construct_name(k): tuple(construct_name(p) for p in _str_list(v))
-            for k, v in value.items()
-        }
+        {construct_name(k): tuple(construct_name(p) for p in str_list(v)) for k, v in value.items()}
     )
 
 
 def _weights(value: Any) -> Mapping[str, float]:
     if not isinstance(value, Mapping):
         raise TypeError("expected a table construct = weight")
-    return _frozen({construct_name(k): _positive_float(v) for k, v in value.items()})
+    return _frozen({construct_name(k): positive_float(v) for k, v in value.items()})
 
 
 def _answers(value: Any) -> Mapping[str, int]:
@@ -284,38 +214,149 @@ def _dimensions(value: Any) -> str | Mapping[str, tuple[str, ...]]:
         return "servqual22"
     if not isinstance(value, Mapping):
         raise TypeError('expected "servqual22" or a table dimension = [items]')
-    return _frozen({k: _str_list(v) for k, v in value.items()})
+    return _frozen({k: str_list(v) for k, v in value.items()})
 
 
-_CONVERTERS = {
-    ("survey", "segments"): _str_list,
-    ("survey", "missing"): _str_list,
-    ("survey", "header_row"): _positive_int,
-    ("*", "scale"): _scale,
-    ("csi", "model"): _choice(MODELS),
-    ("csi", "scheme"): _choice(SCHEMES),
-    ("csi", "scaled"): _bool,
-    ("csi", "target"): lambda v: construct_name(_expect_str(v)),
-    ("csi", "modes"): _modes,
-    ("csi", "blocks"): _blocks,
-    ("csi", "paths"): _paths,
-    ("csi", "weights"): _weights,
-    ("csi", "tolerance"): _positive_float,
-    ("csi", "max_iter"): _positive_int,
-    ("kano", "functional"): _pattern,
-    ("kano", "dysfunctional"): _pattern,
-    ("kano", "importance"): _pattern,
-    ("kano", "performance"): _pattern,
-    ("kano", "table"): _choice(KANO_TABLES),
-    ("kano", "rule"): _choice(KANO_RULES),
-    ("kano", "answers"): _answers,
-    ("gap", "expectation"): _pattern,
-    ("gap", "perception"): _pattern,
-    ("gap", "minimum"): _pattern,
-    ("gap", "desired"): _pattern,
-    ("gap", "importance"): _pattern,
-    ("gap", "dimensions"): _dimensions,
-}
+@dataclass(frozen=True)
+class SurveySpec:
+    """``[survey]``: where the data is and how to read it."""
+
+    sheet: str | None = None
+    id: str | None = None
+    date: str | None = None
+    segments: tuple[str, ...] = ()
+    missing: tuple[str, ...] = ()
+    scale: tuple[float, float] | None = None
+    header_row: int | None = None
+    nps: str | None = None
+    overall: str | None = None
+
+    CONVERTERS: ClassVar[Mapping[str, Converter]] = MappingProxyType(
+        {"segments": str_list, "missing": str_list, "header_row": positive_int, "scale": scale_pair}
+    )
+
+
+@dataclass(frozen=True)
+class CsiSpec:
+    """``[csi]``: the structural model and how PLS estimates it."""
+
+    model: str | None = None
+    scheme: str = "path"
+    scaled: bool = True
+    target: str = "SAT"
+    modes: Mapping[str, str] = field(default_factory=_frozen)
+    blocks: Mapping[str, tuple[str, ...] | str] = field(default_factory=_frozen)
+    paths: Mapping[str, tuple[str, ...]] = field(default_factory=_frozen)
+    weights: Mapping[str, float] = field(default_factory=_frozen)
+    tolerance: float = 1e-7
+    max_iter: int = 300
+
+    CONVERTERS: ClassVar[Mapping[str, Converter]] = MappingProxyType(
+        {
+            "model": choice(MODELS),
+            "scheme": choice(SCHEMES),
+            "scaled": boolean,
+            "target": lambda v: construct_name(expect_str(v)),
+            "modes": _modes,
+            "blocks": _blocks,
+            "paths": _paths,
+            "weights": _weights,
+            "tolerance": positive_float,
+            "max_iter": positive_int,
+        }
+    )
+
+    @staticmethod
+    def prepare(raw: dict[str, Any]) -> dict[str, Any]:
+        """The contract's own example puts ``target`` after the ``[csi.modes]`` header, where
+        TOML files it under modes; accept it there as the target it is meant to be."""
+        if isinstance(raw.get("modes"), Mapping) and "target" in raw["modes"]:
+            modes = dict(raw["modes"])
+            raw.setdefault("target", modes.pop("target"))
+            raw["modes"] = modes
+        return raw
+
+
+@dataclass(frozen=True)
+class KanoSpec:
+    """``[kano]``: how functional/dysfunctional pairs are named and classified."""
+
+    functional: str = "{attr}_func"
+    dysfunctional: str = "{attr}_dysf"
+    importance: str = "{attr}_imp"
+    performance: str = "{attr}_perf"
+    table: str = "standard"
+    rule: str = "mode"
+    answers: Mapping[str, int] = field(default_factory=_frozen)
+
+    CONVERTERS: ClassVar[Mapping[str, Converter]] = MappingProxyType(
+        {
+            "functional": column_pattern,
+            "dysfunctional": column_pattern,
+            "importance": column_pattern,
+            "performance": column_pattern,
+            "table": choice(KANO_TABLES),
+            "rule": choice(KANO_RULES),
+            "answers": _answers,
+        }
+    )
+
+
+@dataclass(frozen=True)
+class GapSpec:
+    """``[gap]``: how expectation/perception pairs are named and grouped."""
+
+    expectation: str = "{item}_E"
+    perception: str = "{item}_P"
+    minimum: str = "{item}_MIN"
+    desired: str = "{item}_DES"
+    importance: str = "{item}_I"
+    scale: tuple[float, float] | None = None
+    dimensions: str | Mapping[str, tuple[str, ...]] | None = None
+
+    CONVERTERS: ClassVar[Mapping[str, Converter]] = MappingProxyType(
+        {
+            **dict.fromkeys(
+                ("expectation", "perception", "minimum", "desired", "importance"), column_pattern
+            ),
+            "scale": scale_pair,
+            "dimensions": _dimensions,
+        }
+    )
+
+
+@dataclass(frozen=True)
+class Spec:
+    """The whole spec; ``Spec()`` is the conventions-only default.
+
+    ``[survey]`` is :attr:`survey`; every other section belongs to an analysis (its
+    ``Analysis.section`` and ``spec_type``) and is read as an attribute, ``spec.csi``,
+    ``spec.kano`` …: the section as written, or its defaults when the file has none.
+    """
+
+    survey: SurveySpec = field(default_factory=SurveySpec)
+    sections: Mapping[str, Any] = field(default_factory=_frozen)
+    path: Path | None = None
+
+    def section(self, name: str) -> Any:
+        """Section ``[name]`` as written, else its defaults."""
+        if name in self.sections:
+            return self.sections[name]
+        return section_types()[name]()
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("_") or name not in section_types():
+            raise AttributeError(name)
+        return self.section(name)
+
+
+def section_types() -> dict[str, type]:
+    """Spec section name → its frozen dataclass: ``[survey]`` and every analysis' section."""
+    from csi_cli.analyses import registered
+
+    types: dict[str, type] = {"survey": SurveySpec}
+    types |= {a.section: a.spec_type for a in registered() if a.section and a.spec_type}
+    return types
 
 
 def with_overrides(spec: Spec, **sections: Mapping[str, Any]) -> Spec:
@@ -327,8 +368,11 @@ def with_overrides(spec: Spec, **sections: Mapping[str, Any]) -> Spec:
     for name, values in sections.items():
         given = {k: v for k, v in values.items() if v is not None}
         if given:
-            changes[name] = replace(getattr(spec, name), **given)
-    return replace(spec, **changes) if changes else spec
+            changes[name] = replace(spec.section(name), **given)
+    if not changes:
+        return spec
+    survey = changes.pop("survey", spec.survey)
+    return replace(spec, survey=survey, sections=_frozen({**spec.sections, **changes}))
 
 
 # --- drafting a spec from a file (csi init) -------------------------------------------------

@@ -20,7 +20,8 @@ from csi_cli.survey import Survey
 ERROR = "error"
 WARNING = "warning"
 
-#: Codes and what they mean (docs/validation.md lists them with examples).
+#: Codes of the problems of the file and its rating columns; each analysis adds its own
+#: (``Analysis.codes``); :func:`all_codes` has them all.
 CODES = {
     "no-respondents": "the file has a header but no respondent rows",
     "duplicate-column": "two or more columns have the same name",
@@ -28,14 +29,7 @@ CODES = {
     "missing-column": "the spec names a column the file does not have",
     "text-in-rating": "a rating column holds text that is not a number or a declared missing code",
     "out-of-scale": "a rating lies outside its scale",
-    "unknown-scale": "the rating scale cannot be inferred and the spec does not declare it",
-    "no-variance": "every respondent gave the same answer to a CSI item",
-    "empty-block": "every answer of a CSI block is missing",
-    "csi-model": "the CSI blocks do not form a model csi knows",
-    "unknown-kano-answer": "a Kano answer is not one of the recognised wordings",
 }
-
-NPS_SCALE = (0.0, 10.0)
 
 
 @dataclass(frozen=True)
@@ -67,13 +61,23 @@ class Problem:
 
 
 def validate(survey: Survey) -> list[Problem]:
-    """Check the survey against its spec and the conventions; return every problem found."""
-    return [
-        *_general(survey),
-        *_ratings(survey),
-        *_csi(survey),
-        *_kano(survey),
-    ]
+    """Check the survey against its spec and the conventions; return every problem found:
+    the file's, every rating column's, then each registered analysis' own
+    (:meth:`csi_cli.analysis.Analysis.check`)."""
+    from csi_cli.analyses import registered
+
+    own = [p for analysis in registered() for p in analysis.check(survey)]
+    return [*_general(survey), *_ratings(survey), *own]
+
+
+def all_codes() -> dict[str, str]:
+    """Every problem code and what it means: the general ones and each analysis' own."""
+    from csi_cli.analyses import registered
+
+    codes = dict(CODES)
+    for analysis in registered():
+        codes |= analysis.codes
+    return codes
 
 
 #: Problems that mean "this analysis does not apply", not "the data are wrong": they stop the
@@ -94,7 +98,7 @@ def plural(count: int, singular: str, plural_form: str) -> str:
     return f"{count} {singular if count == 1 else plural_form}"
 
 
-def _problem(
+def problem(
     survey: Survey,
     code: str,
     analysis: str,
@@ -104,6 +108,8 @@ def _problem(
     mask: np.ndarray | None = None,
     severity: str = ERROR,
 ) -> Problem:
+    """A problem of ``survey`` whose message starts with where it is (file, sheet, column and
+    the rows of ``mask``)."""
     rows = survey.file_rows(mask) if mask is not None else []
     where = survey.source.where(column, rows)
     return Problem(
@@ -121,7 +127,7 @@ def _general(survey: Survey) -> list[Problem]:
     problems = []
     if survey.n == 0:
         problems.append(
-            _problem(
+            problem(
                 survey,
                 "no-respondents",
                 "general",
@@ -130,7 +136,7 @@ def _general(survey: Survey) -> list[Problem]:
         )
     for name, copies in survey.source.duplicate_columns:
         problems.append(
-            _problem(
+            problem(
                 survey,
                 "duplicate-column",
                 "general",
@@ -141,7 +147,7 @@ def _general(survey: Survey) -> list[Problem]:
         )
     for missing in survey.layout.missing:
         problems.append(
-            _problem(
+            problem(
                 survey,
                 "missing-column",
                 "general",
@@ -154,7 +160,7 @@ def _general(survey: Survey) -> list[Problem]:
         duplicated = duplicated_ids(survey.frame[survey.layout.id])
         if duplicated.any():
             problems.append(
-                _problem(
+                problem(
                     survey,
                     "duplicate-id",
                     "general",
@@ -238,23 +244,15 @@ def _chunk_hashes(chunk) -> np.ndarray:
 
 
 def _rating_scales(survey: Survey) -> list[tuple[str, str, tuple[float, float] | None]]:
-    """(analysis, column, scale) for every numeric column that has a known scale."""
-    layout = survey.layout
-    checks = [("index", c, layout.csi_scale) for c in layout.csi_columns]
-    for item in layout.gap:
-        checks += [
-            ("gap", c, layout.gap_scale)
-            for c in (item.expectation, item.perception, item.minimum, item.desired)
-            if c is not None
-        ]
-        if item.importance:
-            checks.append(("gap", item.importance, None))
-    checks += [("kano", c, None) for p in layout.kano for c in (p.importance, p.performance) if c]
-    if layout.nps:
-        checks.append(("nps", layout.nps, NPS_SCALE))
-    if layout.overall:
-        checks.append(("general", layout.overall, None))
-    return checks
+    """(analysis, column, scale) for every rating column of every registered analysis; the
+    overview's (the overall rating) concern every analysis ("general")."""
+    from csi_cli.analyses import registered
+
+    return [
+        ("general" if analysis.name == "overview" else analysis.name, column, scale)
+        for analysis in registered()
+        for column, scale in analysis.rating_columns(survey).items()
+    ]
 
 
 def _ratings(survey: Survey) -> list[Problem]:
@@ -264,7 +262,7 @@ def _ratings(survey: Survey) -> list[Problem]:
         if bad.any():
             sample = survey.frame[column].to_numpy()[bad][0]
             problems.append(
-                _problem(
+                problem(
                     survey,
                     "text-in-rating",
                     analysis,
@@ -282,7 +280,7 @@ def _ratings(survey: Survey) -> list[Problem]:
             outside = np.isfinite(values) & ((values < scale[0]) | (values > scale[1]))
             if outside.any():
                 problems.append(
-                    _problem(
+                    problem(
                         survey,
                         "out-of-scale",
                         analysis,
@@ -292,92 +290,6 @@ def _ratings(survey: Survey) -> list[Problem]:
                         "missing codes, or set the scale in the spec.",
                         column=column,
                         mask=outside,
-                    )
-                )
-    return problems
-
-
-def _csi(survey: Survey) -> list[Problem]:
-    layout = survey.layout
-    if not layout.csi_blocks:
-        return []
-    problems = []
-    if layout.csi_problem:
-        problems.append(
-            _problem(survey, "csi-model", "index", f"{layout.csi_problem}.", severity=ERROR)
-        )
-    if layout.csi_scale is None and survey.n:  # no rows: no-respondents says it all
-        values = survey.ratings(layout.csi_columns)
-        finite = values[np.isfinite(values)]
-        span = f"{finite.min():g} to {finite.max():g}" if finite.size else "nothing"
-        problems.append(
-            _problem(
-                survey,
-                "unknown-scale",
-                "index",
-                f"the CSI ratings run from {span}, which fits no usual scale (1–5, 1–7, 1–10, "
-                "0–10). Declare it, e.g. [survey] scale = [1, 10], and list codes such as 99 in "
-                "[survey] missing.",
-            )
-        )
-    for construct, columns in layout.csi_blocks.items():
-        problems += _block_problems(survey, construct, columns)
-    return problems
-
-
-def _block_problems(survey: Survey, construct: str, columns: Sequence[str]) -> list[Problem]:
-    if not columns or survey.n == 0:
-        return []
-    ranges = np.array([survey.bounds(c) for c in columns])  # [min, max] per item
-    if np.isnan(ranges).all():
-        return [
-            _problem(
-                survey,
-                "empty-block",
-                "index",
-                f"every answer of block {construct} ({', '.join(columns)}) is missing. Check the "
-                "columns named for it, or remove the block from the spec.",
-            )
-        ]
-    problems = []
-    for (low, high), column in zip(ranges, columns, strict=True):
-        if low == high:
-            problems.append(
-                _problem(
-                    survey,
-                    "no-variance",
-                    "index",
-                    f"every respondent answered {low:g}; an item with no variance "
-                    f"cannot be used in block {construct}. Remove it from the block in the spec.",
-                    column=column,
-                )
-            )
-    return problems
-
-
-def _kano(survey: Survey) -> list[Problem]:
-    if not survey.layout.kano:
-        return []
-    from csi_cli.methods.kano_answers import parse_answers
-
-    problems = []
-    for pair in survey.layout.kano:
-        for column in (pair.functional, pair.dysfunctional):
-            series = survey.frame[column]
-            _, unknown = parse_answers(series, survey.spec.kano.answers, survey.spec.survey.missing)
-            if unknown.any():
-                texts = sorted({safe_text(t, 30) for t in series.to_numpy()[unknown]})[:3]
-                problems.append(
-                    _problem(
-                        survey,
-                        "unknown-kano-answer",
-                        "kano",
-                        f"{plural(int(unknown.sum()), 'answer is', 'answers are')} not "
-                        "Kano answers csi knows ("
-                        + ", ".join(f"'{t}'" for t in texts)
-                        + "). Map them to 1–5 in the spec's [kano.answers] table, or correct them.",
-                        column=column,
-                        mask=unknown,
                     )
                 )
     return problems

@@ -106,3 +106,15 @@ def survey_table(n: int = 40, *, seed: int = 0) -> tuple[list[str], list[list[An
             ]
         )
     return header, table
+
+
+def run_analysis(name: str, survey: Any, **settings: Any) -> Any:
+    """Run the registered analysis ``name`` on ``survey``: ``seed``, ``bootstrap`` and ``by``
+    are the shared options, any other keyword is one of the analysis' own options."""
+    from csi_cli.analyses import get
+    from csi_cli.options import RunOptions
+
+    analysis = get(name)
+    shared = {k: settings.pop(k) for k in ("seed", "bootstrap", "by") if k in settings}
+    own = analysis.options_type(**settings)
+    return analysis.run(survey, RunOptions(**shared, analyses={name: own}))

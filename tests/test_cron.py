@@ -19,7 +19,7 @@ from typer.testing import CliRunner
 
 from csi_cli.commands import common
 from csi_cli.commands.report import report_command
-from tests.test_report import write_period_survey
+from tests.test_comparison import write_period_survey
 
 CSI = str(Path(sys.executable).with_name("csi"))
 ENV = {"PATH": f"{Path(sys.executable).parent}{os.pathsep}/usr/bin{os.pathsep}/bin", "TERM": "dumb"}

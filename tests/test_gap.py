@@ -19,12 +19,13 @@ from statsmodels.stats.weightstats import ttest_ind as sm_ttest_ind
 from typer.testing import CliRunner
 
 from csi_cli import cli
+from csi_cli.analyses import get
 from csi_cli.errors import UsageError
 from csi_cli.layout import SERVQUAL22
 from csi_cli.methods import gap
 from csi_cli.methods.multitest import adjust_pvalues
-from csi_cli.options import RunOptions
 from csi_cli.survey import load
+from tests.helpers import run_analysis
 
 ITEMS = tuple(f"Q{i}" for i in range(1, 23))
 LIMITED = settings(max_examples=50, deadline=None)
@@ -424,8 +425,8 @@ def survey_file(tmp_path_factory) -> Path:
 
 def test_run_reads_pairs_dimensions_zones_and_importance(survey_file):
     survey = load(survey_file)
-    assert gap.supports(survey)
-    result = gap.run(survey, RunOptions(by="region"))
+    assert get("gap").supports(survey)
+    result = run_analysis("gap", survey, by="region")
     document = json.loads(json.dumps(result.to_dict(), allow_nan=False))
     assert document["n"] == 600
     item_keys = {"item", "dimension", "expectation", "perception", "gap", "ci_low", "ci_high",
@@ -445,7 +446,7 @@ def test_run_reads_pairs_dimensions_zones_and_importance(survey_file):
 
 
 def test_true_gaps_are_recovered_within_their_confidence_intervals(survey_file):
-    result = gap.run(load(survey_file), RunOptions())
+    result = run_analysis("gap", load(survey_file))
     # Rounding and clipping keep the designed gaps where 3..5 + gap ± noise stays in 1..7.
     inside = (result.items["ci_low"] <= TRUE_GAPS) & (result.items["ci_high"] >= TRUE_GAPS)
     assert inside.mean() >= 0.85
@@ -454,11 +455,11 @@ def test_true_gaps_are_recovered_within_their_confidence_intervals(survey_file):
 
 def test_segment_column_must_exist(survey_file):
     with pytest.raises(UsageError, match="no such column"):
-        gap.run(load(survey_file), RunOptions(by="nowhere"))
+        run_analysis("gap", load(survey_file), by="nowhere")
 
 
 def test_bh_adjustment_is_applied_on_request(survey_file):
-    result = gap.run(load(survey_file), RunOptions(adjust="bh"))
+    result = run_analysis("gap", load(survey_file), adjust="bh")
     expected = bh_by_hand(result.items["p_value"].to_numpy())
     np.testing.assert_allclose(result.items["p_adj"], np.minimum(expected, 1.0), rtol=1e-10)
 
@@ -503,7 +504,7 @@ def sample_truth(sample_file: Path) -> dict[str, float]:
 
 def test_sample_gaps_are_recovered_within_their_confidence_intervals(sample_file):
     truth = sample_truth(sample_file)
-    result = gap.run(load(sample_file), RunOptions())
+    result = run_analysis("gap", load(sample_file))
     dimensions = result.dimensions.set_index("dimension")
     assert list(dimensions.index) == list(truth)
     for dimension, true_gap in truth.items():

@@ -12,12 +12,12 @@ import pandas as pd
 import pytest
 
 from csi_cli import history
+from csi_cli.comparison import build_period_document, with_trend
 from csi_cli.errors import UsageError
 from csi_cli.history import Entry
 from csi_cli.periods import parse_period
-from csi_cli.report import build_report, with_trend
 from csi_cli.survey import load
-from tests.test_report import quick, write_period_survey
+from tests.test_comparison import quick, write_period_survey
 
 
 def entry_for(month: str, csi: float | None = 70.0, nps: float | None = 10.0) -> Entry:
@@ -80,7 +80,7 @@ def test_report_records_and_shows_the_trend(tmp_path: Path) -> None:
                                       months=("2026-08", "2026-09", "2026-10")))  # fmt: skip
     path = tmp_path / "history.sqlite"
     for month in ("2026-09", "2026-10", "2026-10"):
-        report = build_report(survey, parse_period(month), options=quick(50))
+        report = build_period_document(survey, parse_period(month), options=quick(50))
         history.record(path, history.entry(report))
     figures = history.entry(report)
     assert figures.csi == pytest.approx(report.result("index").index["value"])

@@ -10,10 +10,13 @@ import pandas as pd
 import pytest
 
 from csi_cli import survey as survey_module
+from csi_cli.analyses import get
+from csi_cli.analyses.index import path_model
 from csi_cli.errors import InputError
-from csi_cli.methods import index, pls
+from csi_cli.methods import pls
 from csi_cli.options import RunOptions
 from csi_cli.spec import parse_spec
+from tests.helpers import run_analysis
 
 SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 REFERENCE = SHARED_DATA / "csi" / "reference"
@@ -42,7 +45,7 @@ def survey(tmp_path, satisfaction) -> survey_module.Survey:
 
 
 def test_json_has_the_contract_keys(survey):
-    result = index.run(survey, RunOptions(bootstrap=100))
+    result = run_analysis("index", survey, bootstrap=100)
     document = json.loads(json.dumps(result.to_dict(), allow_nan=False))
     assert set(document) >= SPEC_KEYS
     assert document["model"] == "ccsi" and document["target"] == "SAT"
@@ -57,7 +60,7 @@ def test_json_has_the_contract_keys(survey):
 
 def test_index_uses_plspm_weights(tmp_path, satisfaction):
     """Scaled = false: R plspm's raw weights, rescaled to sum to 1, applied to pandas means."""
-    result = index.run(_survey(tmp_path, satisfaction, PLSPM_SPEC), RunOptions(bootstrap=0))
+    result = run_analysis("index", _survey(tmp_path, satisfaction, PLSPM_SPEC), bootstrap=0)
     reference = pd.read_csv(REFERENCE / "satisfaction.outer-model.csv")
     reference["mean"] = [satisfaction[name.upper()].mean() for name in reference["name"]]
     for block, rows in reference.groupby("block", sort=False):
@@ -72,11 +75,12 @@ def test_index_uses_plspm_weights(tmp_path, satisfaction):
 
 def test_same_seed_same_document(survey):
     options = RunOptions(bootstrap=200, seed=11)
-    assert index.run(survey, options).to_dict() == index.run(survey, options).to_dict()
+    analysis = get("index")
+    assert analysis.run(survey, options).to_dict() == analysis.run(survey, options).to_dict()
 
 
 def test_bootstrap_intervals_bracket_estimates(survey):
-    result = index.run(survey, RunOptions(bootstrap=300))
+    result = run_analysis("index", survey, bootstrap=300)
     constructs = result.constructs
     assert (constructs["ci_low"] <= constructs["index"]).all()
     assert (constructs["index"] <= constructs["ci_high"]).all()
@@ -85,8 +89,8 @@ def test_bootstrap_intervals_bracket_estimates(survey):
 
 def test_ipma_importance_is_the_unstandardized_total_effect(survey, satisfaction):
     """Regress rescaled 0-100 scores (lstsq) and chain the unstandardized paths."""
-    result = index.run(survey, RunOptions(bootstrap=0))
-    model = index.path_model(survey)
+    result = run_analysis("index", survey, bootstrap=0)
+    model = path_model(survey)
     data = satisfaction[list(model.items)].to_numpy(float)
     weights = result.outer["weight"].to_numpy() / data.std(axis=0)
     weights /= (weights @ model.membership)[model.item_block]
@@ -109,10 +113,10 @@ def test_ipma_importance_is_the_unstandardized_total_effect(survey, satisfaction
 def test_listwise_deletion_reports_and_warns(tmp_path, satisfaction):
     holed = satisfaction.astype(object)
     holed.loc[:29, "SAT2"] = ""
-    result = index.run(_survey(tmp_path, holed), RunOptions(bootstrap=0))
+    result = run_analysis("index", _survey(tmp_path, holed), bootstrap=0)
     assert result.n == 250 and result.n_used == 220
     assert any("30 of 250" in w for w in result.warnings)
-    imputed = index.run(_survey(tmp_path, holed), RunOptions(bootstrap=0, missing="mean"))
+    imputed = run_analysis("index", _survey(tmp_path, holed), bootstrap=0, missing="mean")
     assert imputed.n_used == 250 and not imputed.warnings
 
 
@@ -120,11 +124,11 @@ def test_too_few_complete_respondents_is_an_input_error(tmp_path, satisfaction):
     holed = satisfaction.astype(object)
     holed.loc[5:, "SAT2"] = ""
     with pytest.raises(InputError, match="--missing mean"):
-        index.run(_survey(tmp_path, holed), RunOptions(bootstrap=0))
+        run_analysis("index", _survey(tmp_path, holed), bootstrap=0)
 
 
 def test_weighted_method_is_the_rescaled_item_mean(survey, satisfaction):
-    result = index.run(survey, RunOptions(bootstrap=100, method="weighted"))
+    result = run_analysis("index", survey, bootstrap=100, method="weighted")
     for name in ("IMAG", "SAT", "LOY"):
         items = [c for c in satisfaction.columns if c.startswith(name)]
         expected = 100 * (satisfaction[items].mean().mean() - 1) / 9
@@ -135,7 +139,7 @@ def test_weighted_method_is_the_rescaled_item_mean(survey, satisfaction):
 
 
 def test_pooled_segment_indices_average_to_the_overall_index(survey):
-    result = index.run(survey, RunOptions(bootstrap=100, by="gender"))
+    result = run_analysis("index", survey, bootstrap=100, by="gender")
     segments = result.segments[result.segments["construct"] == "SAT"]
     weighted = (segments["index"] * segments["n"]).sum() / segments["n"].sum()
     assert weighted == pytest.approx(result.index["value"], abs=1e-9)
@@ -143,8 +147,8 @@ def test_pooled_segment_indices_average_to_the_overall_index(survey):
 
 
 def test_permutation_test_differences_are_separate_fits(survey, satisfaction):
-    result = index.run(survey, RunOptions(bootstrap=0, by="gender"))
-    model = index.path_model(survey)
+    result = run_analysis("index", survey, bootstrap=0, by="gender")
+    model = path_model(survey)
     fits = {
         group: pls.fit(pls.moments(part[list(model.items)].to_numpy(float)), model)
         for group, part in satisfaction.groupby("gender")
@@ -159,15 +163,15 @@ def test_permutation_test_differences_are_separate_fits(survey, satisfaction):
 def test_refit_segments_equal_a_separate_run_on_the_segment(tmp_path, survey, satisfaction):
     """With --refit a segment's index is exactly what a run on that segment's file alone
     gives (its own weights and means), checked through the whole pipeline."""
-    result = index.run(survey, RunOptions(bootstrap=0, by="gender", refit=True))
+    result = run_analysis("index", survey, bootstrap=0, by="gender", refit=True)
     males = satisfaction[satisfaction["gender"] == "male"].reset_index(drop=True)
-    alone = index.run(_survey(tmp_path, males), RunOptions(bootstrap=0))
+    alone = run_analysis("index", _survey(tmp_path, males), bootstrap=0)
     row = result.segments.query("segment == 'male' and construct == 'SAT'").iloc[0]
     assert row["n"] == len(males)
     assert row["index"] == pytest.approx(alone.index["value"], abs=1e-9)
 
 
 def test_tables_have_charts(survey):
-    tables = index.run(survey, RunOptions(bootstrap=0)).tables()
+    tables = run_analysis("index", survey, bootstrap=0).tables()
     kinds = {t.key: t.chart.kind for t in tables if t.chart is not None}
     assert kinds == {"constructs": "bar", "ipma": "scatter"}

@@ -12,8 +12,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
+from csi_cli.analyses.overview import segment_columns
 from csi_cli.cli import app
-from csi_cli.methods.overview import segment_columns
 from csi_cli.spec import CONSTRUCTS
 from csi_cli.survey import load
 from tests.helpers import survey_table, write_csv, write_xlsx

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from csi_cli.errors import ModelError, UsageError
 from csi_cli.methods import ipa
-from csi_cli.options import RunOptions
+from csi_cli.options import GapOptions
 from csi_cli.survey import load
 
 LIMITED = settings(max_examples=50, deadline=None)
@@ -154,9 +154,9 @@ def write_survey(path: Path, with_overall: bool, with_importance: bool) -> Path:
 
 def test_auto_prefers_stated_importance_then_relative_weights(tmp_path):
     both = load(write_survey(tmp_path / "both.csv", True, True))
-    assert ipa.analyze(both, RunOptions()).source == "stated"
+    assert ipa.analyze(both, GapOptions()).source == "stated"
     derived = load(write_survey(tmp_path / "derived.csv", True, False))
-    result = ipa.analyze(derived, RunOptions())
+    result = ipa.analyze(derived, GapOptions())
     assert result.source == "relative"
     x = derived.ratings(["A_P", "B_P", "C_P"])
     np.testing.assert_allclose(
@@ -164,13 +164,13 @@ def test_auto_prefers_stated_importance_then_relative_weights(tmp_path):
     )
     np.testing.assert_allclose(result.items["performance"], x.mean(axis=0))
     assert (
-        ipa.analyze(load(write_survey(tmp_path / "none.csv", False, False)), RunOptions()) is None
+        ipa.analyze(load(write_survey(tmp_path / "none.csv", False, False)), GapOptions()) is None
     )
 
 
 def test_stated_importance_is_the_mean_of_the_importance_columns(tmp_path):
     survey = load(write_survey(tmp_path / "stated.csv", False, True))
-    result = ipa.analyze(survey, RunOptions(importance="stated", crosshair="mid"))
+    result = ipa.analyze(survey, GapOptions(importance="stated", crosshair="mid"))
     expected = survey.frame[["A_I", "B_I", "C_I"]].mean().to_numpy()
     np.testing.assert_allclose(result.items["importance"], expected)
     assert result.x_line == 4.0 and result.y_line == 4.0
@@ -179,6 +179,6 @@ def test_stated_importance_is_the_mean_of_the_importance_columns(tmp_path):
 def test_missing_columns_for_the_chosen_importance_are_usage_errors(tmp_path):
     survey = load(write_survey(tmp_path / "plain.csv", False, False))
     with pytest.raises(UsageError, match="_I"):
-        ipa.analyze(survey, RunOptions(importance="stated"))
+        ipa.analyze(survey, GapOptions(importance="stated"))
     with pytest.raises(UsageError, match="overall"):
-        ipa.analyze(survey, RunOptions(importance="correlation"))
+        ipa.analyze(survey, GapOptions(importance="correlation"))

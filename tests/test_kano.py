@@ -14,11 +14,12 @@ from hypothesis import strategies as st
 from scipy import stats
 from typer.testing import CliRunner
 
+from csi_cli.analyses import get
 from csi_cli.methods import kano
 from csi_cli.methods.kano_answers import parse_answers
-from csi_cli.options import RunOptions
 from csi_cli.spec import parse_spec
 from csi_cli.survey import load
+from tests.helpers import run_analysis
 
 SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 KANO_DATA = SHARED_DATA / "kano"
@@ -130,8 +131,8 @@ def test_reppl_transfers_published_table_through_a_survey():
         }
     )
     survey = load(REPPL_TRANSFERS, spec=spec)
-    assert kano.supports(survey)
-    result = kano.run(survey, RunOptions())
+    assert get("kano").supports(survey)
+    result = run_analysis("kano", survey)
     assert result.n == 358
     assert_matches_reppl(result.attributes)
 
@@ -413,7 +414,7 @@ def write_survey(path: Path, rng: np.random.Generator, n: int = 120) -> Path:
 def test_run_on_a_conventional_file_has_the_contract_keys(tmp_path):
     rng = np.random.default_rng(5)
     survey = load(write_survey(tmp_path / "kano.csv", rng))
-    result = kano.run(survey, RunOptions())
+    result = run_analysis("kano", survey)
     document = result.to_dict()
     assert document["n"] == 120
     for record in document["attributes"]:
@@ -428,11 +429,11 @@ def test_run_by_segment_matches_the_segments_alone(tmp_path):
     rng = np.random.default_rng(9)
     path = write_survey(tmp_path / "kano.csv", rng)
     survey = load(path)
-    result = kano.run(survey, RunOptions(by="region"))
+    result = run_analysis("kano", survey, by="region")
     document = result.to_dict()
     assert {s["segment"] for s in document["segments"]} == {"north", "south"}
     north = survey.frame["region"].to_numpy() == "north"
-    alone = kano.run(survey.subset(north), RunOptions()).attributes
+    alone = run_analysis("kano", survey.subset(north)).attributes
     in_segment = result.segments[result.segments["segment"] == "north"].drop(columns="segment")
     pd.testing.assert_frame_equal(in_segment.reset_index(drop=True), alone)
     assert len(document["segment_tests"]) == 2

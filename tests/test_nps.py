@@ -13,9 +13,10 @@ from hypothesis import strategies as st
 from scipy import stats
 from statsmodels.stats.contingency_tables import Table as ContingencyTable
 
+from csi_cli.analyses import get
 from csi_cli.methods import nps
-from csi_cli.options import RunOptions
 from csi_cli.survey import load
+from tests.helpers import run_analysis
 
 LIMITED = settings(max_examples=50, deadline=None)
 
@@ -102,8 +103,8 @@ def test_run_per_segment(tmp_path):
     path = tmp_path / "nps.csv"
     frame.to_csv(path, index=False)
     survey = load(path)
-    assert nps.supports(survey)
-    result = nps.run(survey, RunOptions(by="region"))
+    assert get("nps").supports(survey)
+    result = run_analysis("nps", survey, by="region")
     document = json.loads(json.dumps(result.to_dict(), allow_nan=False))
     assert document["n"] == 300 and document["n_answered"] == 295
     for row in document["segments"]:
@@ -155,7 +156,7 @@ def test_run_seeds_the_bootstrap_from_the_options(tmp_path):
     path = tmp_path / "nps.csv"
     pd.DataFrame({"NPS": rng.integers(0, 11, 40)}).to_csv(path, index=False)
     survey = load(path)
-    first, again = (nps.run(survey, RunOptions(seed=11)).to_dict() for _ in range(2))
+    first, again = (run_analysis("nps", survey, seed=11).to_dict() for _ in range(2))
     assert first["ci_method"] == "bootstrap"
     assert (first["ci_low"], first["ci_high"]) == (again["ci_low"], again["ci_high"])
     expected = nps.nps_summary(survey.numeric("NPS"), seed=11)

@@ -8,10 +8,9 @@ import pytest
 from scipy import stats
 
 from csi_cli.errors import ModelError
-from csi_cli.methods import kano
 from csi_cli.methods.penalty_reward import penalty_reward, performance_levels
-from csi_cli.options import RunOptions
 from csi_cli.survey import load
+from tests.helpers import run_analysis
 
 # Designed truth: (penalty, reward) per attribute on a 1–5 scale.
 TRUTH = {"basic": (-1.5, 0.0), "performance": (-1.0, 1.0), "excitement": (0.0, 1.5)}
@@ -120,7 +119,7 @@ def test_kano_run_adds_penalty_reward_when_overall_and_performance_exist(tmp_pat
         frame[f"{name}_perf"] = performance[:, j].astype(int)
     path = tmp_path / "prca.csv"
     frame.to_csv(path, index=False)
-    result = kano.run(load(path), RunOptions())
+    result = run_analysis("kano", load(path))
     assert result.penalty_reward is not None
     effects = result.penalty_reward.effects.set_index("attribute")
     assert effects["class"].to_dict() == {name: name for name in TRUTH}

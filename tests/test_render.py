@@ -39,7 +39,7 @@ from csi_cli.render.text import (
     visible_frame,
 )
 from csi_cli.render.xlsx import safe_sheet_name
-from csi_cli.results import Chart, Report, Table
+from csi_cli.results import Chart, Document, Table
 
 GOLDEN = Path(__file__).parent / "golden"
 FORMULA = '=HYPERLINK("http://x")'
@@ -176,8 +176,8 @@ def gap_result() -> HandMadeResult:
     return HandMadeResult("gap", "Expectation gaps", document, tables)
 
 
-def sample_report() -> Report:
-    return Report(
+def sample_report() -> Document:
+    return Document(
         title="Customer satisfaction 2026-10 · 客户满意度",
         source="survey_2026-10.xlsx",
         n=320,
@@ -199,7 +199,7 @@ def sample_report() -> Report:
 
 
 @pytest.fixture(scope="module")
-def report() -> Report:
+def report() -> Document:
     return sample_report()
 
 
@@ -267,14 +267,14 @@ def test_display_width_counts_chinese_characters_double() -> None:
 # --- dispatch ---------------------------------------------------------------------------------
 
 
-def test_render_gives_text_for_every_format_but_xlsx(report: Report) -> None:
+def test_render_gives_text_for_every_format_but_xlsx(report: Document) -> None:
     for fmt in FORMATS:
         output = render(report, fmt)
         assert isinstance(output, bytes if fmt == "xlsx" else str), fmt
         assert fmt in FILE_SUFFIXES
 
 
-def test_unknown_format_is_a_usage_error_listing_the_choices(report: Report) -> None:
+def test_unknown_format_is_a_usage_error_listing_the_choices(report: Document) -> None:
     with pytest.raises(UsageError, match="Choose one of: table, json, md, html, xlsx"):
         render(report, "pdf")
 
@@ -282,11 +282,11 @@ def test_unknown_format_is_a_usage_error_listing_the_choices(report: Report) -> 
 # --- JSON and Markdown ------------------------------------------------------------------------
 
 
-def test_json_matches_golden_file(report: Report) -> None:
+def test_json_matches_golden_file(report: Document) -> None:
     check_golden("report.json", render(report, "json"))
 
 
-def test_json_is_the_report_document_with_null_for_nan(report: Report) -> None:
+def test_json_is_the_report_document_with_null_for_nan(report: Document) -> None:
     text = render(report, "json")
     document = json.loads(text)
     assert document["kano"]["attributes"][0] == {"attribute": FORMULA, "better": None}
@@ -294,11 +294,11 @@ def test_json_is_the_report_document_with_null_for_nan(report: Report) -> None:
     assert "NaN" not in text
 
 
-def test_markdown_matches_golden_file(report: Report) -> None:
+def test_markdown_matches_golden_file(report: Document) -> None:
     check_golden("report.md", render(report, "md"))
 
 
-def test_markdown_escapes_html_and_table_pipes(report: Report) -> None:
+def test_markdown_escapes_html_and_table_pipes(report: Document) -> None:
     text = render(report, "md")
     assert "<script>" not in text
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in text
@@ -306,7 +306,7 @@ def test_markdown_escapes_html_and_table_pipes(report: Report) -> None:
     assert "fast_delivery" in text
 
 
-def test_markdown_tables_have_as_many_cells_per_row_as_headers(report: Report) -> None:
+def test_markdown_tables_have_as_many_cells_per_row_as_headers(report: Document) -> None:
     unescaped_pipe = re.compile(r"(?<!\\)\|")
     for block in render(report, "md").split("\n\n"):
         lines = [line for line in block.splitlines() if line.startswith("| ")]
@@ -329,7 +329,7 @@ def test_escape_markdown(text: str, expected: str) -> None:
 
 
 def test_markdown_note_cannot_start_a_heading_or_list() -> None:
-    report = Report("t", "s.csv", 1, (), notes=("# not a heading", "- not a list"))
+    report = Document("t", "s.csv", 1, (), notes=("# not a heading", "- not a list"))
     text = render(report, "md")
     assert "> - \\# not a heading" in text
     assert "> - \\- not a list" in text
@@ -365,7 +365,7 @@ class PageParser(HTMLParser):
 
 
 @pytest.fixture(scope="module")
-def page(report: Report) -> tuple[str, PageParser]:
+def page(report: Document) -> tuple[str, PageParser]:
     text = render(report, "html")
     parser = PageParser()
     parser.feed(text)
@@ -400,7 +400,7 @@ def test_html_is_readable_on_a_phone_and_printable(page: tuple[str, PageParser])
 
 
 def test_html_draws_one_svg_per_chart_with_crosshairs(
-    report: Report, page: tuple[str, PageParser]
+    report: Document, page: tuple[str, PageParser]
 ) -> None:
     text, parser = page
     charts = [t.chart for s in report.sections() for t in s.tables if t.chart is not None]
@@ -434,7 +434,7 @@ def test_nice_ticks_cover_the_range_in_even_steps(low: float, span: float) -> No
 
 
 @pytest.fixture(scope="module")
-def workbook_bytes(report: Report) -> bytes:
+def workbook_bytes(report: Document) -> bytes:
     return render(report, "xlsx")
 
 
@@ -455,7 +455,7 @@ def test_xlsx_sheets_come_summary_first_then_sections_then_settings(
     ]
 
 
-def test_xlsx_has_one_native_chart_per_table_chart(report: Report, workbook_bytes: bytes) -> None:
+def test_xlsx_has_one_native_chart_per_table_chart(report: Document, workbook_bytes: bytes) -> None:
     charts = [t.chart for s in report.sections() for t in s.tables if t.chart is not None]
     with zipfile.ZipFile(io.BytesIO(workbook_bytes)) as archive:
         chart_files = [n for n in archive.namelist() if re.match(r"xl/charts/chart\d+\.xml", n)]
@@ -531,7 +531,7 @@ def test_safe_sheet_name(wanted: str, taken: set[str], expected: str) -> None:
 def test_xlsx_accepts_sections_with_the_same_title() -> None:
     tables = (Table("t", pd.DataFrame({"a": [1]})),)
     results = tuple(HandMadeResult(f"r{i}", "Same: title", {}, tables) for i in range(3))
-    data = render(Report("t", "s.csv", 1, results), "xlsx")
+    data = render(Document("t", "s.csv", 1, results), "xlsx")
     names = openpyxl.load_workbook(io.BytesIO(data)).sheetnames
     assert names == ["Summary", "Same title", "Same title (2)", "Same title (3)"]
 
@@ -539,19 +539,19 @@ def test_xlsx_accepts_sections_with_the_same_title() -> None:
 # --- terminal ---------------------------------------------------------------------------------
 
 
-def terminal_output(report: Report, **console_options: Any) -> str:
+def terminal_output(report: Document, **console_options: Any) -> str:
     buffer = io.StringIO()
     render_terminal(report, Console(file=buffer, width=80, **console_options))
     return buffer.getvalue()
 
 
-def test_terminal_output_to_a_pipe_has_no_escape_codes(report: Report) -> None:
+def test_terminal_output_to_a_pipe_has_no_escape_codes(report: Document) -> None:
     text = terminal_output(report, force_terminal=False)
     assert not ESCAPE_CODE.search(text)
     assert MARKUP in text
 
 
-def test_terminal_respects_term_dumb_and_no_color(report: Report) -> None:
+def test_terminal_respects_term_dumb_and_no_color(report: Document) -> None:
     assert ESCAPE_CODE.search(terminal_output(report, force_terminal=True))
     dumb = terminal_output(report, force_terminal=True, _environ={"TERM": "dumb"})
     assert not ESCAPE_CODE.search(dumb)
@@ -559,7 +559,7 @@ def test_terminal_respects_term_dumb_and_no_color(report: Report) -> None:
     assert not re.search(r"\x1b\[[0-9;]*(3[0-9]|9[0-7])m", no_color)
 
 
-def test_wide_table_is_split_to_fit_80_columns(report: Report) -> None:
+def test_wide_table_is_split_to_fit_80_columns(report: Document) -> None:
     text = render(report, "table")
     assert max(display_width(line) for line in text.splitlines()) <= 80
     for i in range(1, 15):
@@ -568,7 +568,7 @@ def test_wide_table_is_split_to_fit_80_columns(report: Report) -> None:
     assert "-3.50" in text  # numbers are never folded
 
 
-def test_plain_table_shows_missing_values_and_booleans(report: Report) -> None:
+def test_plain_table_shows_missing_values_and_booleans(report: Document) -> None:
     text = render(report, "table")
     assert MISSING in text
     assert "yes" in text
@@ -584,7 +584,7 @@ def test_every_format_renders_empty_tables_and_an_empty_report() -> None:
         Table("No rows", empty, chart=Chart("bar", "item", ("gap",))),
         Table("No columns", pd.DataFrame()),
     )
-    with_tables = Report("t", "s.csv", 0, (HandMadeResult("gap", "Gaps", {"n": 0}, tables),))
-    for report in (with_tables, Report("Nothing", "s.csv", 0, ())):
+    with_tables = Document("t", "s.csv", 0, (HandMadeResult("gap", "Gaps", {"n": 0}, tables),))
+    for report in (with_tables, Document("Nothing", "s.csv", 0, ())):
         for fmt in FORMATS:
             assert render(report, fmt), (report.title, fmt)

@@ -1,5 +1,5 @@
-"""Validation: every code of csi_cli.validate.CODES, each with its column, the file rows a person
-sees in Excel (header on row 1 → first respondent on row 2; a title row shifts them), and a
+"""Validation: every code of csi_cli.validate.all_codes(), each with its column, the file rows
+a person sees in Excel (header on row 1 → first respondent on row 2; a title row shifts them), and a
 message that names file, sheet, column and says what to do."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import pytest
 
 from csi_cli.spec import parse_spec
 from csi_cli.survey import load
-from csi_cli.validate import CODES, ERROR, blocking, validate
+from csi_cli.validate import ERROR, all_codes, blocking, validate
 from tests.helpers import ecsi_columns, ecsi_rows, write_csv, write_xlsx
 
 ITEMS = ecsi_columns(2)
@@ -61,7 +61,7 @@ def test_every_code_is_tested():
         "csi-model",
         "unknown-kano-answer",
     }
-    assert set(CODES) == tested
+    assert set(all_codes()) == tested
 
 
 def test_clean_file_has_no_problems(tmp_path):
@@ -243,6 +243,6 @@ def test_all_problems_at_once_and_blocking(tmp_path):
     assert document[0]["code"] == "duplicate-id" and document[0]["rows"] == [2, 3]
 
 
-@pytest.mark.parametrize("code", sorted(CODES))
+@pytest.mark.parametrize("code", sorted(all_codes()))
 def test_codes_are_documented(code):
-    assert CODES[code]
+    assert all_codes()[code]

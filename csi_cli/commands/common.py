@@ -4,21 +4,24 @@ run → render → write pipeline. Commands stay one short function each."""
 from __future__ import annotations
 
 import functools
+import inspect
 import os
 import sys
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, fields
 from enum import StrEnum
 from pathlib import Path
+from types import MappingProxyType
 from typing import Annotated, Any, TypeVar
 
 import typer
 from rich.console import Console
 
-from csi_cli.errors import EXIT_BAD_INPUT, CsiError, UsageError, ValidationFailed, safe_text
-from csi_cli.methods.registry import analysis, supported
-from csi_cli.options import RunOptions
+from csi_cli.analyses import get, supported
+from csi_cli.errors import CsiError, UsageError, ValidationFailed, safe_text
+from csi_cli.options import DEFAULT_BOOTSTRAP, DEFAULT_SEED, Crosshair, RunOptions
 from csi_cli.reading import DEFAULT_MAX_CELLS
-from csi_cli.results import Report, Result
+from csi_cli.results import Document, Result
 from csi_cli.spec import Spec, load_spec, with_overrides
 from csi_cli.survey import Survey, load
 from csi_cli.validate import Problem, blocking, validate
@@ -42,6 +45,7 @@ SUFFIX_FORMATS = {
     ".xlsx": "xlsx",
     ".txt": "table",
 }
+
 
 FileArg = Annotated[
     Path,
@@ -69,15 +73,6 @@ OutputOpt = Annotated[
     typer.Option("--output", "-o", help="Write to this file (atomically) instead of stdout."),
 ]
 SeedOpt = Annotated[int, typer.Option("--seed", help="Random seed (bootstrap, permutations).")]
-
-
-class Crosshair(StrEnum):
-    """Where the importance–performance crosshair sits."""
-
-    mean = "mean"
-    mid = "mid"
-
-
 BootstrapOpt = Annotated[
     int, typer.Option("--bootstrap", min=0, help="Bootstrap resamples for SEs and CIs (0 skips).")
 ]
@@ -92,6 +87,87 @@ MaxCellsOpt = Annotated[
     int,
     typer.Option("--max-cells", min=1, help="Largest workbook sheet read (rows × columns)."),
 ]
+
+
+@dataclass(frozen=True)
+class Shared:
+    """The options every analysis command takes, declared once (:func:`command`)."""
+
+    file: Path
+    spec: Path | None = None
+    sheet: str | None = None
+    header_row: int | None = None
+    by: str | None = None
+    fmt: Format | None = None
+    output: Path | None = None
+    seed: int = DEFAULT_SEED
+    bootstrap: int = DEFAULT_BOOTSTRAP
+    max_cells: int = DEFAULT_MAX_CELLS
+
+    def run_options(self, **analyses: Any) -> RunOptions:
+        """Seed, resamples and segments of this run, with analyses' own options by name."""
+        return RunOptions(
+            seed=self.seed,
+            bootstrap=self.bootstrap,
+            by=self.by,
+            analyses=MappingProxyType(analyses),
+        )
+
+
+_SHARED_ANNOTATIONS: dict[str, Any] = {
+    "spec": SpecOpt,
+    "sheet": SheetOpt,
+    "header_row": HeaderRowOpt,
+    "by": ByOpt,
+    "fmt": FormatOpt,
+    "output": OutputOpt,
+    "seed": SeedOpt,
+    "bootstrap": BootstrapOpt,
+    "max_cells": MaxCellsOpt,
+}
+
+
+def command(
+    *, bootstrap: int | None = DEFAULT_BOOTSTRAP, omit: Sequence[str] = ()
+) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Declare a command whose first parameter receives the shared options as :class:`Shared`.
+
+    The command's own parameters follow ``FILE``; the shared ones (``--spec``, ``--sheet``,
+    ``--header-row``, ``--by``, ``--format``, ``--output``, ``--seed``, ``--bootstrap``,
+    ``--max-cells``) are added here, once for every command. ``bootstrap`` is the default
+    number of resamples (None: the command takes no ``--bootstrap``, nor ``--seed``); ``omit``
+    leaves out other shared options. Errors are handled as :func:`handle_errors` says.
+    """
+    left_out = set(omit) | ({"seed", "bootstrap"} if bootstrap is None else set())
+    defaults = {f.name: f.default for f in fields(Shared)} | {"bootstrap": bootstrap}
+
+    def decorate(function: Callable[..., Any]) -> Callable[..., Any]:
+        own = list(inspect.signature(function, eval_str=True).parameters.values())[1:]
+        shared = [
+            inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, annotation=hint,
+                              default=defaults[name])
+            for name, hint in _SHARED_ANNOTATIONS.items()
+            if name not in left_out
+        ]  # fmt: skip
+        file = inspect.Parameter(
+            "file", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=FileArg
+        )
+        own = [p.replace(kind=inspect.Parameter.KEYWORD_ONLY) for p in own]
+
+        @functools.wraps(function)
+        def wrapper(**kwargs: Any) -> Any:
+            given = {k: kwargs.pop(k) for k in [*_SHARED_ANNOTATIONS, "file"] if k in kwargs}
+            values = {k: v for k, v in defaults.items() if k != "file"} | given
+            return function(Shared(**values), **kwargs)
+
+        parameters = [file, *own, *shared]
+        wrapper.__signature__ = inspect.Signature(parameters)  # type: ignore[attr-defined]
+        wrapper.__annotations__ = {p.name: p.annotation for p in parameters}
+        del wrapper.__wrapped__
+        return handle_errors(wrapper)
+
+    return decorate
+
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -209,36 +285,26 @@ def run_analyses(
         return [a.run(survey, options) for a in supported(survey)]
     results = []
     for name in names:
-        chosen = analysis(name)
+        chosen = get(name)
         if not chosen.supports(survey):
-            raise UsageError(f"{survey.source.where()}: {NOT_SUPPORTED[name]}")
+            raise UsageError(f"{survey.source.where()}: {chosen.not_supported}")
         results.append(chosen.run(survey, options))
-    extra = [analysis(name) for name in also]
+    extra = [get(name) for name in also]
     return results + [a.run(survey, options) for a in extra if a.supports(survey)]
 
 
-NOT_SUPPORTED = {
-    "index": "no CSI blocks found (columns such as SAT1, QUAL2 … or [csi.blocks] in the spec).",
-    "kano": "no Kano pairs found (columns <attribute>_func and <attribute>_dysf, or [kano] "
-    "patterns in the spec).",
-    "gap": "no expectation/perception pairs found (columns <item>_E and <item>_P, or [gap] "
-    "patterns in the spec).",
-    "nps": "no NPS column found (a 0–10 column named NPS or recommend, or [survey] nps).",
-}
-
-
-def build_report(
+def build_document(
     survey: Survey,
     results: Sequence[Result],
     problems: Sequence[Problem],
     options: RunOptions,
     title: str,
     primary: str | None = None,
-) -> Report:
-    """Assemble results, warnings and settings into a :class:`Report`."""
+) -> Document:
+    """Assemble results, warnings and settings into a :class:`Document`."""
     notes = [p.message for p in problems]
     for result in results:
-        notes += list(getattr(result, "warnings", ()))
+        notes += list(result.warnings)
     settings = {
         "file": survey.source.name,
         "sheet": survey.source.sheet or "",
@@ -250,8 +316,8 @@ def build_report(
     }
     summary: dict[str, Any] = {}
     for result in results:
-        summary.update(getattr(result, "headline", dict)())
-    return Report(
+        summary.update(result.headline())
+    return Document(
         title=title,
         source=survey.source.name,
         n=survey.n,
@@ -263,8 +329,8 @@ def build_report(
     )
 
 
-def emit(report: Report, fmt: str, output: Path | None) -> None:
-    """Render ``report`` and write it to ``output`` atomically, or to stdout.
+def emit(document: Document, fmt: str, output: Path | None) -> None:
+    """Render ``document`` and write it to ``output`` atomically, or to stdout.
 
     The ``table`` format goes through rich on a terminal, and as plain 80-column text (no
     escape codes) to a pipe or a file.
@@ -278,12 +344,12 @@ def emit(report: Report, fmt: str, output: Path | None) -> None:
         if fmt == "table" and stdout_is_terminal():
             from csi_cli.render.terminal import render_terminal
 
-            render_terminal(report, Console(highlight=False))
+            render_terminal(document, Console(highlight=False))
             return
-        rendered = render(report, fmt)
+        rendered = render(document, fmt)
         sys.stdout.write(rendered.decode("utf-8") if isinstance(rendered, bytes) else rendered)
         return
-    rendered = render(report, fmt)
+    rendered = render(document, fmt)
     if isinstance(rendered, bytes):
         write_bytes_atomic(output, rendered)
     else:
@@ -313,63 +379,36 @@ def warn(problems: Sequence[Problem]) -> None:
 
 
 def execute(
-    file: Path,
+    shared: Shared,
     *,
-    spec: Path | None,
-    sheet: str | None,
-    header_row: int | None,
-    fmt: Format | None,
-    output: Path | None,
     analyses: Sequence[str] | None,
     options: RunOptions,
     title: str = "Customer satisfaction report",
     spec_overrides: Mapping[str, Mapping[str, Any]] | None = None,
-    max_cells: int = DEFAULT_MAX_CELLS,
     also: Sequence[str] = (),
-) -> Report:
+) -> Document:
     """The pipeline of every analysis command: load, validate, run, render, write.
 
     ``analyses=None`` runs every analysis the file supports (``csi analyze``); ``also`` names
     analyses added when the file supports them (their JSON nests under the first analysis').
     """
-    chosen_format = output_format(fmt, output)
-    if output is not None:
+    chosen_format = output_format(shared.fmt, shared.output)
+    if shared.output is not None:
         from csi_cli.output import check_output_path
 
-        check_output_path(output)
+        check_output_path(shared.output)
     survey, problems = load_checked(
-        file,
-        spec=resolve_spec(spec, spec_overrides or {}),
-        sheet=sheet,
-        header_row=header_row,
+        shared.file,
+        spec=resolve_spec(shared.spec, spec_overrides or {}),
+        sheet=shared.sheet,
+        header_row=shared.header_row,
         analyses=analyses,
-        max_cells=max_cells,
+        max_cells=shared.max_cells,
         by=options.by,
     )
     warn(problems)
     results = run_analyses(survey, analyses, options, also)
     primary = analyses[0] if analyses else None
-    report = build_report(survey, results, problems, options, title, primary)
-    emit(report, chosen_format, output)
-    return report
-
-
-__all__ = [
-    "DEFAULT_MAX_CELLS",
-    "EXIT_BAD_INPUT",
-    "BootstrapOpt",
-    "ByOpt",
-    "Crosshair",
-    "CrosshairOpt",
-    "FileArg",
-    "Format",
-    "FormatOpt",
-    "HeaderRowOpt",
-    "MaxCellsOpt",
-    "OutputOpt",
-    "SeedOpt",
-    "SheetOpt",
-    "SpecOpt",
-    "execute",
-    "handle_errors",
-]
+    document = build_document(survey, results, problems, options, title, primary)
+    emit(document, chosen_format, shared.output)
+    return document

@@ -3,40 +3,19 @@ penalty–reward analysis."""
 
 from __future__ import annotations
 
-from enum import StrEnum
 from typing import Annotated
 
 import typer
 
 from csi_cli.commands import common
-from csi_cli.options import RunOptions
+from csi_cli.options import KanoRule, KanoTable
 
 
-class Rule(StrEnum):
-    """How an attribute's category follows from its counts."""
-
-    mode = "mode"
-    aom = "aom"
-
-
-class EvaluationTable(StrEnum):
-    """Kano evaluation tables (Berger et al. 1993 p.6 and Pouliot's variant, p.33)."""
-
-    standard = "standard"
-    pouliot = "pouliot"
-
-
-@common.handle_errors
+@common.command(bootstrap=None)
 def kano(
-    file: common.FileArg,
-    spec: common.SpecOpt = None,
-    sheet: common.SheetOpt = None,
-    header_row: common.HeaderRowOpt = None,
-    by: common.ByOpt = None,
-    fmt: common.FormatOpt = None,
-    output: common.OutputOpt = None,
+    shared: common.Shared,
     rule: Annotated[
-        Rule | None,
+        KanoRule | None,
         typer.Option(
             "--rule",
             help="mode (most frequent; ties M > O > A > I) | aom (A+O+M vs I+R+Q first). "
@@ -44,14 +23,13 @@ def kano(
         ),
     ] = None,
     table: Annotated[
-        EvaluationTable | None,
+        KanoTable | None,
         typer.Option(
             "--table",
             help="standard (Berger et al. 1993) | pouliot (same answer twice is Q). "
             "Default: the spec's [kano] table, else standard.",
         ),
     ] = None,
-    max_cells: common.MaxCellsOpt = common.DEFAULT_MAX_CELLS,
 ) -> None:
     """Kano category of every attribute (A, O, M, I, R, Q) from its functional/dysfunctional
     answers, with category strength, the Fong test, Better/Worse, DuMouchel's continuous scores,
@@ -59,20 +37,9 @@ def kano(
     penalty–reward contrast analysis. With --by, results per segment and a chi-square test of
     the category mix."""
     common.execute(
-        file,
-        spec=spec,
-        sheet=sheet,
-        header_row=header_row,
-        fmt=fmt,
-        output=output,
+        shared,
         analyses=["kano"],
-        options=RunOptions(by=by),
+        options=shared.run_options(),
         title="Kano analysis",
-        spec_overrides={
-            "kano": {
-                "rule": rule.value if rule else None,
-                "table": table.value if table else None,
-            }
-        },
-        max_cells=max_cells,
+        spec_overrides={"kano": {"rule": rule, "table": table}},
     )

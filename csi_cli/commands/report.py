@@ -15,21 +15,21 @@ import typer
 
 from csi_cli.commands import common
 from csi_cli.errors import EXIT_ALERT, UsageError
-from csi_cli.options import DEFAULT_MIN_CHANGE, DEFAULT_SEED, REPORT_BOOTSTRAP, RunOptions
+from csi_cli.options import DEFAULT_MIN_CHANGE, REPORT_BOOTSTRAP
 from csi_cli.output import write_bytes_atomic, write_text_atomic
 from csi_cli.periods import parse_period
 
 if TYPE_CHECKING:
-    from csi_cli.report import PeriodReport
+    from csi_cli.comparison import PeriodDocument
 
 #: The formats ``--output-dir`` writes, in order.
 REPORT_FORMATS = ("xlsx", "html", "md", "json")
 REPORT_STEM = "csi-report"
 
 
-@common.handle_errors
+@common.command(bootstrap=REPORT_BOOTSTRAP)
 def report_command(
-    file: common.FileArg,
+    shared: common.Shared,
     period: Annotated[
         str,
         typer.Option(
@@ -78,61 +78,52 @@ def report_command(
             help="SQLite file of headline figures: records this period, shows the trend.",
         ),
     ] = None,
-    spec: common.SpecOpt = None,
-    sheet: common.SheetOpt = None,
-    header_row: common.HeaderRowOpt = None,
-    by: common.ByOpt = None,
-    fmt: common.FormatOpt = None,
-    output: common.OutputOpt = None,
-    seed: common.SeedOpt = DEFAULT_SEED,
-    bootstrap: common.BootstrapOpt = REPORT_BOOTSTRAP,
-    max_cells: common.MaxCellsOpt = common.DEFAULT_MAX_CELLS,
 ) -> None:
     """Compare a period with the previous one: every analysis for both, significant changes,
     alerts; write report files for people (xlsx, HTML, Markdown) and for programs (JSON)."""
-    from csi_cli import history, report  # scipy-heavy: imported when a report is made
-    from csi_cli.methods import index
+    from csi_cli import comparison, history  # scipy-heavy: imported when a report is made
+    from csi_cli.analyses import get
 
     wanted = parse_period(period)
     before = parse_period(previous) if previous is not None else None
-    chosen_format = common.output_format(fmt, output)
+    chosen_format = common.output_format(shared.fmt, shared.output)
     if output_dir is not None:
         _make_folder(output_dir)
     if history_path is not None:
         history.check(history_path)
     survey, problems = common.load_checked(
-        file,
-        spec=common.resolve_spec(spec, {}),
-        sheet=sheet,
-        header_row=header_row,
+        shared.file,
+        spec=common.resolve_spec(shared.spec, {}),
+        sheet=shared.sheet,
+        header_row=shared.header_row,
         analyses=None,
-        max_cells=max_cells,
-        by=by,
+        max_cells=shared.max_cells,
+        by=shared.by,
     )
-    if fail_below is not None and not index.supports(survey):
+    if fail_below is not None and not get("index").supports(survey):
         raise UsageError(
             f"--fail-below compares the CSI, and {survey.source.where()} has no CSI blocks "
             "(columns such as SAT1, QUAL2 … or [csi.blocks] in the spec)."
         )
     common.warn(problems)
-    _progress(f"{wanted.label}: analysing both periods ({bootstrap} bootstrap resamples)…")
-    result = report.build_report(
+    _progress(f"{wanted.label}: analysing both periods ({shared.bootstrap} bootstrap resamples)…")
+    result = comparison.build_period_document(
         survey,
         wanted,
         before,
-        options=RunOptions(seed=seed, bootstrap=bootstrap),
+        options=shared.run_options(),
         min_change=min_change,
-        by=by,
+        by=shared.by,
         problems=[p.message for p in problems],
     )
     if history_path is not None:
         assert result.period is not None
-        history.record(history_path, history.entry(result))
-        result = report.with_trend(result, history.trend(history_path, result.period.first))
+        history.record(history_path, history.entry(result), history.figures(result))
+        result = comparison.with_trend(result, history.trend(history_path, result.period.first))
     if output_dir is not None:
         _write_all(result, output_dir)
-    if output_dir is None or fmt is not None or output is not None:
-        common.emit(result, chosen_format, output)
+    if output_dir is None or shared.fmt is not None or shared.output is not None:
+        common.emit(result, chosen_format, shared.output)
     failures = _failures(result, fail_below, fail_on_drop)
     if failures:
         console = common.stderr()
@@ -141,7 +132,7 @@ def report_command(
         raise typer.Exit(EXIT_ALERT)
 
 
-def _write_all(result: PeriodReport, folder: Path) -> None:
+def _write_all(result: PeriodDocument, folder: Path) -> None:
     """Render every format first, then write each file atomically."""
     from csi_cli.render import FILE_SUFFIXES, render
 
@@ -166,10 +157,10 @@ def _make_folder(folder: Path) -> None:
         ) from None
 
 
-def _failures(result: PeriodReport, fail_below: float | None, fail_on_drop: bool) -> list[str]:
+def _failures(result: PeriodDocument, fail_below: float | None, fail_on_drop: bool) -> list[str]:
     """The alert conditions asked for that the report meets."""
     failures = []
-    headline = result.headline
+    headline = result.csi_change()
     if fail_below is not None and headline is not None and headline["value"] < fail_below:
         failures.append(
             f"{headline['measure']} is {headline['value']:.1f}, below --fail-below {fail_below:g}"

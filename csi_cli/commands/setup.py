@@ -12,33 +12,20 @@ from csi_cli.commands import common
 from csi_cli.draft import draft_spec
 from csi_cli.errors import EXIT_BAD_INPUT
 from csi_cli.output import write_text_atomic
-from csi_cli.survey import load
+from csi_cli.survey import Survey, load
 from csi_cli.validate import ERROR, validate
 
 
-@common.handle_errors
-def validate_command(
-    file: common.FileArg,
-    spec: common.SpecOpt = None,
-    sheet: common.SheetOpt = None,
-    header_row: common.HeaderRowOpt = None,
-    fmt: common.FormatOpt = None,
-    max_cells: common.MaxCellsOpt = common.DEFAULT_MAX_CELLS,
-) -> None:
+@common.command(bootstrap=None, omit=("by", "output"))
+def validate_command(shared: common.Shared) -> None:
     """Check a file against its spec (or the conventions) and list every problem.
 
     Exits 2 when any problem is an error, 0 otherwise (warnings are listed but pass).
     """
-    survey = load(
-        file,
-        spec=common.resolve_spec(spec, {}),
-        sheet=sheet,
-        header_row=header_row,
-        max_cells=max_cells,
-    )
+    survey = _load(shared)
     problems = validate(survey)
     errors = [p for p in problems if p.severity == ERROR]
-    if fmt is not None and fmt.value == "json":
+    if shared.fmt is not None and shared.fmt.value == "json":
         document = {
             "file": survey.source.name,
             "sheet": survey.source.sheet,
@@ -70,25 +57,21 @@ def _print_problems(where: str, n: int, problems: list) -> None:
     console.print(table)
 
 
-@common.handle_errors
-def init_command(
-    file: common.FileArg,
-    spec: common.SpecOpt = None,
-    sheet: common.SheetOpt = None,
-    header_row: common.HeaderRowOpt = None,
-    output: common.OutputOpt = None,
-    max_cells: common.MaxCellsOpt = common.DEFAULT_MAX_CELLS,
-) -> None:
+@common.command(bootstrap=None, omit=("by", "fmt"))
+def init_command(shared: common.Shared) -> None:
     """Print a draft spec (TOML) for FILE; edit it and pass it back with --spec."""
-    survey = load(
-        file,
-        spec=common.resolve_spec(spec, {}),
-        sheet=sheet,
-        header_row=header_row,
-        max_cells=max_cells,
-    )
-    text = draft_spec(survey)
-    if output is None:
+    text = draft_spec(_load(shared))
+    if shared.output is None:
         sys.stdout.write(text)
     else:
-        write_text_atomic(output, text)
+        write_text_atomic(shared.output, text)
+
+
+def _load(shared: common.Shared) -> Survey:
+    return load(
+        shared.file,
+        spec=common.resolve_spec(shared.spec, {}),
+        sheet=shared.sheet,
+        header_row=shared.header_row,
+        max_cells=shared.max_cells,
+    )

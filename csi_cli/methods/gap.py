@@ -5,7 +5,7 @@ blocks of respondents computes every item's paired differences, masks and sums o
 per-respondent sums of the dimensions and the overall gap from the same masked blocks.
 Integer-valued gaps (ratings) are summarized by counting their distinct values, which gives
 the moments, the disconfirmation shares and exact Wilcoxon ranks without sorting; other data
-fall back to sorting. :func:`run` wires it to a :class:`Survey`.
+fall back to sorting. :mod:`csi_cli.analyses.gap` wires it to a survey.
 """
 
 from __future__ import annotations
@@ -13,21 +13,16 @@ from __future__ import annotations
 import itertools
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 from scipy import stats
 
-from csi_cli.methods.ipa import IpaResult
-from csi_cli.methods.ipa import analyze as analyze_ipa
 from csi_cli.methods.multitest import Adjustment, adjust_pvalues
-from csi_cli.results import Chart, Figure, Table, records
-from csi_cli.segments import segment_labels, segment_order
 
 if TYPE_CHECKING:
-    from csi_cli.options import RunOptions
-    from csi_cli.survey import Survey
+    pass
 
 #: Above this many pairs scipy's ``wilcoxon(method="auto")`` uses the normal approximation.
 EXACT_WILCOXON_MAX_N = 50
@@ -766,227 +761,3 @@ def gap_tables(inputs: GapInputs, adjust: Adjustment = "holm") -> dict[str, pd.D
     dimension_of = {item: dim for dim, members in inputs.dimensions.items() for item in members}
     tables["item"].insert(1, "dimension", [dimension_of.get(i) for i in inputs.items])
     return tables
-
-
-ITEM_COLUMNS = (
-    "item", "dimension", "n", "expectation", "perception", "gap", "ci_low", "ci_high",
-    "p_value", "p_adj", "p_wilcoxon", "d_z", "share_below", "share_meeting", "share_exceeding",
-    "share_exceeding_20",
-)  # fmt: skip
-P_DIGITS = {"p_value": 4, "p_adj": 4, "p_wilcoxon": 4, "p_wilcoxon_adj": 4, "n": 0}
-
-
-@dataclass(frozen=True)
-class GapResult:
-    """Expectation gaps per item, dimension and overall, with zones, IPA and segments."""
-
-    n: int
-    items: pd.DataFrame
-    dimensions: pd.DataFrame
-    overall: pd.DataFrame
-    adjust: str
-    zones: pd.DataFrame | None = None
-    ipa: IpaResult | None = None
-    by: str | None = None
-    segments: pd.DataFrame | None = None
-    segment_tests: pd.DataFrame | None = None
-    name: str = "gap"
-    title: str = "Expectation gap (SERVQUAL)"
-
-    def headline(self) -> dict[str, Any]:
-        """The headline figures: the overall gap (P − E) and the largest shortfall."""
-        overall = self.overall.iloc[0]
-        figures: dict[str, Any] = {
-            "Overall gap (P − E)": Figure(overall["gap"], 2, overall["ci_low"], overall["ci_high"])
-        }
-        by_dimension = not self.dimensions.empty
-        levels = self.dimensions if by_dimension else self.items
-        if not levels.empty:
-            worst = levels.loc[levels["gap"].idxmin()]
-            name = worst["dimension"] if by_dimension else worst["item"]
-            figures[f"Largest shortfall: {name}"] = Figure(worst["gap"], 2)
-        return figures
-
-    def to_dict(self) -> dict[str, Any]:
-        """The document of survey-spec.md §5 (``n``, ``items``, ``dimensions``) and more."""
-        optional = {
-            "zones": self.zones,
-            "segments": self.segments,
-            "segment_tests": self.segment_tests,
-        }
-        return {
-            "n": self.n,
-            "adjust": self.adjust,
-            "items": records(self.items),
-            "dimensions": records(self.dimensions),
-            "overall": records(self.overall),
-            **{key: None if frame is None else records(frame) for key, frame in optional.items()},
-            "ipa": None if self.ipa is None else self.ipa.to_dict(),
-            "by": self.by,
-        }
-
-    def tables(self) -> list[Table]:
-        """Items, dimensions (bar chart), overall, zones, IPA, segments — those that exist."""
-        tables = [self._items_table()]
-        if len(self.dimensions):
-            tables.append(self._dimensions_table())
-        tables.append(Table("Overall gap", self.overall, P_DIGITS, key="gap_overall"))
-        if self.zones is not None:
-            tables.append(self._zones_table())
-        if self.ipa is not None:
-            tables.extend(self.ipa.tables())
-        if self.segments is not None and self.segment_tests is not None:
-            tables.extend(self._segment_tables())
-        return tables
-
-    def _items_table(self) -> Table:
-        chart = None if len(self.dimensions) else _gap_chart("item", "Gap by item")
-        return Table(
-            "Gap per item (P − E)",
-            self.items.loc[:, list(ITEM_COLUMNS)],
-            P_DIGITS,
-            note=f"p_adj: {_ADJUST_NAMES[self.adjust]} across items. share_exceeding_20: "
-            "perception ≥ 1.2 × expectation.",
-            chart=chart,
-            key="gap_items",
-        )
-
-    def _dimensions_table(self) -> Table:
-        columns = ["dimension", *ITEM_COLUMNS[2:]]
-        return Table(
-            "Gap per dimension",
-            self.dimensions.loc[:, columns],
-            P_DIGITS,
-            note="Per respondent, a dimension's gap is the mean of its items' gaps.",
-            chart=_gap_chart("dimension", "Gap by dimension"),
-            key="gap_dimensions",
-        )
-
-    def _zones_table(self) -> Table:
-        return Table(
-            "Zones of tolerance",
-            self.zones,
-            {"n": 0},
-            note="MSA = P − adequate, MSS = P − desired; below the zone when P < adequate, "
-            "above when P > desired.",
-            key="gap_zones",
-        )
-
-    def _segment_tables(self) -> list[Table]:
-        level = "dimension" if len(self.dimensions) else "item"
-        shown = self.segments[self.segments["level"].isin([level, "overall"])]
-        return [
-            Table(f"Gap by {self.by}", shown.reset_index(drop=True), P_DIGITS, key="gap_segments"),
-            Table(
-                f"Do gaps differ by {self.by}?",
-                self.segment_tests,
-                P_DIGITS,
-                note="Welch t test for two segments, Kruskal–Wallis for more; p_adj: "
-                f"{_ADJUST_NAMES[self.adjust]} across rows.",
-                key="gap_segment_tests",
-            ),
-        ]
-
-
-_ADJUST_NAMES = {"holm": "Holm", "bh": "Benjamini–Hochberg"}
-
-
-def _gap_chart(category: str, title: str) -> Chart:
-    return Chart(
-        kind="bar", x=category, y=("gap",), title=title, y_title="Perception − expectation"
-    )
-
-
-def supports(survey: Survey) -> bool:
-    """True when the file has at least one expectation/perception pair."""
-    return bool(survey.layout.gap)
-
-
-def run(survey: Survey, options: RunOptions) -> GapResult:
-    """Expectation gaps of a survey: items, dimensions, overall, zones, IPA, segments.
-
-    See :func:`paired_gaps`, :func:`tolerance_zones`, :func:`segment_tests` and
-    :func:`csi_cli.methods.ipa.analyze`.
-
-    Raises
-    ------
-    UsageError
-        ``options.by`` names a column the file does not have, or ``options.importance``
-        needs columns the file lacks.
-    """
-    inputs = survey_inputs(survey)
-    tables = gap_tables(inputs, options.adjust)
-    segments = None
-    tests = None
-    if options.by is not None:
-        segments, tests = _by_segment(inputs, segment_labels(survey, options.by), options.adjust)
-    return GapResult(
-        n=survey.n,
-        items=tables["item"],
-        dimensions=tables.get("dimension", _empty_dimensions(tables["item"])),
-        overall=tables["overall"],
-        adjust=options.adjust,
-        zones=_zones(survey),
-        ipa=analyze_ipa(survey, options),
-        by=options.by,
-        segments=segments,
-        segment_tests=tests,
-    )
-
-
-def survey_inputs(survey: Survey) -> GapInputs:
-    """Read the gap items' expectation, perception and stated importance from a survey."""
-    items = survey.layout.gap
-    importance = None
-    if any(i.importance is not None for i in items):
-        importance = _respondents_by_items(survey, [i.importance for i in items])
-    return GapInputs(
-        items=tuple(i.item for i in items),
-        expectation=_respondents_by_items(survey, [i.expectation for i in items]),
-        perception=_respondents_by_items(survey, [i.perception for i in items]),
-        dimensions=survey.layout.gap_dimensions,
-        importance=importance,
-    )
-
-
-def _respondents_by_items(survey: Survey, columns: Sequence[str | None]) -> np.ndarray:
-    """Columns as an n × k array in Fortran order (each item contiguous, see paired_gaps);
-    NaN for a missing column."""
-    missing = np.full(survey.n, np.nan)
-    return np.vstack([missing if c is None else survey.numeric(c) for c in columns]).T
-
-
-def _empty_dimensions(items: pd.DataFrame) -> pd.DataFrame:
-    columns = ["dimension", *(c for c in items.columns if c not in ("item", "dimension"))]
-    return pd.DataFrame(columns=columns)
-
-
-def _zones(survey: Survey) -> pd.DataFrame | None:
-    items = [i for i in survey.layout.gap if i.minimum is not None and i.desired is not None]
-    if not items:
-        return None
-    return tolerance_zones(
-        survey.ratings([i.minimum for i in items]),
-        survey.ratings([i.desired for i in items]),
-        survey.ratings([i.perception for i in items]),
-        [i.item for i in items],
-    )
-
-
-def _by_segment(
-    inputs: GapInputs, labels: np.ndarray, adjust: Adjustment
-) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Per segment every level's gaps (long table), and the tests of differences."""
-    frames = []
-    for segment in segment_order(labels):
-        for label, frame in gap_tables(inputs.subset(labels == segment), adjust).items():
-            named = frame.rename(columns={frame.columns[0]: "name"})
-            frames.append(named.assign(segment=segment, level=label))
-    segments = pd.concat(frames, ignore_index=True)
-    segments = segments.loc[:, ["segment", "level", "name", *ITEM_COLUMNS[2:]]]
-    levels = gap_levels(inputs)
-    gaps = np.column_stack([lv.gaps for lv in levels])
-    names = [n for lv in levels for n in lv.names]
-    tests = segment_tests(gaps, labels, names, adjust)
-    tests.insert(0, "level", [lv.label for lv in levels for _ in lv.names])
-    return segments, tests

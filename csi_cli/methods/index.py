@@ -1,16 +1,15 @@
 """The customer satisfaction index: ACSI / ECSI / CCSI / custom PLS models and the 0–100 index.
 
-``run(survey, options)`` fits the model of ``survey.layout`` with :mod:`csi_cli.methods.pls`,
-bootstraps it, computes the 0–100 index of every construct, the measurement quality
-(:mod:`csi_cli.methods.reliability`), an importance–performance map of the target's drivers and,
-with ``--by``, the index per segment and a permutation test of path differences.
+The numerics of :mod:`csi_cli.analyses.index`: missing answers, the 0–100 index of every
+construct from outer weights, bootstrap summaries, the tables of a PLS fit
+(:mod:`csi_cli.methods.pls`, :mod:`csi_cli.methods.reliability`), an importance–performance map
+of the target's drivers, the index per segment and a permutation test of path differences.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -18,58 +17,12 @@ from scipy import stats as scipy_stats
 
 from csi_cli.errors import InputError, ModelError, UsageError
 from csi_cli.methods import pls, reliability
-from csi_cli.options import RunOptions
-from csi_cli.results import Chart, Figure, Table, plain, records
-from csi_cli.segments import segment_labels, segment_order
-from csi_cli.survey import Survey
+from csi_cli.segments import segment_order
 
 MIN_RESPONDENTS = 10
 DROP_WARNING = 0.05
 PERMUTATIONS = 1000
 LEVEL = 0.95
-
-
-# --- model and data --------------------------------------------------------------------------
-
-
-def supports(survey: Survey) -> bool:
-    """True when the file's columns define a CSI model (blocks and paths)."""
-    return survey.layout.csi_model is not None and bool(survey.layout.csi_paths)
-
-
-def path_model(survey: Survey) -> pls.PathModel:
-    """The PLS model of the survey: blocks and paths from the layout, modes from the spec."""
-    layout = survey.layout
-    if not supports(survey):
-        raise ModelError(
-            f"No CSI model for this file: {layout.csi_problem or 'no CSI item columns found'}. "
-            "Name CSI items like IMAG1, SAT2 (survey-spec §2) or describe the model in a spec."
-        )
-    paths = [(pred, target) for target, preds in layout.csi_paths.items() for pred in preds]
-    return pls.PathModel.build(dict(layout.csi_blocks), paths, survey.spec.csi.modes)
-
-
-def pls_options(survey: Survey) -> pls.PlsOptions:
-    """Engine settings from ``[csi]``; the spec's tolerance bounds the change of each weight.
-
-    The engine stops on the sum of squared weight changes, so the spec's tolerance τ (a change
-    in weights, as in seminr) becomes τ².
-    """
-    csi = survey.spec.csi
-    return pls.PlsOptions(
-        scheme=csi.scheme, scaled=csi.scaled, tol=csi.tolerance**2, max_iter=csi.max_iter
-    )
-
-
-def rating_scale(survey: Survey) -> tuple[float, float]:
-    """The CSI items' scale: ``[survey] scale`` or the one the layout inferred."""
-    scale = survey.spec.survey.scale or survey.layout.csi_scale
-    if scale is None or scale[1] <= scale[0]:
-        raise InputError(
-            "Cannot tell the rating scale of the CSI items: add `scale = [1, 10]` (your scale) "
-            "under [survey] in the spec."
-        )
-    return float(scale[0]), float(scale[1])
 
 
 @dataclass(frozen=True)
@@ -197,392 +150,6 @@ def summarize(original: np.ndarray, draws: np.ndarray | None) -> dict[str, np.nd
     return {"std_error": se, "t": t, "p_value": p, "ci_low": low, "ci_high": high}
 
 
-# --- result ----------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class IndexResult:
-    """The CSI: index per construct, structural and measurement model, quality, IPMA, segments."""
-
-    name: str
-    title: str
-    n: int
-    n_used: int
-    model: str
-    method: str
-    target: str
-    scale: tuple[float, float]
-    index: dict[str, float]
-    constructs: pd.DataFrame
-    paths: pd.DataFrame
-    outer: pd.DataFrame
-    effects: pd.DataFrame = field(default_factory=pd.DataFrame)
-    htmt: pd.DataFrame = field(default_factory=pd.DataFrame)
-    ipma: pd.DataFrame = field(default_factory=pd.DataFrame)
-    segments: pd.DataFrame = field(default_factory=pd.DataFrame)
-    group_test: pd.DataFrame = field(default_factory=pd.DataFrame)
-    gof: float = float("nan")
-    settings: dict[str, Any] = field(default_factory=dict)
-    warnings: tuple[str, ...] = ()
-
-    def headline(self) -> dict[str, Any]:
-        """The headline figure with its CI: the target construct's 0–100 index (PLS), or the
-        weighted average of the constructs' indices (``method = "weighted"``)."""
-        label = (
-            f"CSI ({self.target}, PLS)"
-            if self.method == "pls"
-            else "CSI (weighted average of constructs)"
-        )
-        return {
-            label: Figure(
-                self.index["value"], 1, self.index.get("ci_low"), self.index.get("ci_high")
-            )
-        }
-
-    def to_dict(self) -> dict[str, Any]:
-        """The JSON document of survey-spec §5, plus effects, HTMT, IPMA, segments, settings."""
-        document = {
-            "n": self.n,
-            "n_used": self.n_used,
-            "model": self.model,
-            "method": self.method,
-            "target": self.target,
-            "index": plain(self.index),
-            "constructs": records(self.constructs),
-            "paths": records(self.paths),
-            "outer": records(self.outer),
-            "effects": records(self.effects),
-            "htmt": records(self.htmt),
-            "gof": plain(self.gof),
-            "ipma": records(self.ipma),
-            "scale": list(self.scale),
-            "settings": plain(self.settings),
-            "warnings": list(self.warnings),
-        }
-        if not self.segments.empty:
-            document["segments"] = records(self.segments)
-        if not self.group_test.empty:
-            document["group_test"] = records(self.group_test)
-        return document
-
-    def tables(self) -> list[Table]:
-        """Index by construct (bar chart), paths, outer model, effects, HTMT, IPMA, segments."""
-        note = "; ".join(self.warnings)
-        tables = [
-            Table(
-                "CSI by construct (0–100)",
-                self.constructs,
-                digits={"index": 1, "ci_low": 1, "ci_high": 1},
-                note=note,
-                chart=Chart(
-                    "bar",
-                    x="name",
-                    y=("index",),
-                    title="Index by construct",
-                    y_title="index (0–100)",
-                ),
-                key="constructs",
-            )
-        ]
-        tables += [
-            Table(title, frame, key=key)
-            for title, frame, key in (
-                ("Path coefficients", self.paths, "paths"),
-                ("Outer weights and loadings", self.outer, "outer"),
-                ("Direct, indirect and total effects", self.effects, "effects"),
-                ("Discriminant validity (HTMT)", self.htmt, "htmt"),
-            )
-            if not frame.empty
-        ]
-        if not self.ipma.empty:
-            tables.append(self._ipma_table())
-        if not self.segments.empty:
-            tables.append(
-                Table(
-                    "Index by segment",
-                    self.segments,
-                    digits={"index": 1, "ci_low": 1, "ci_high": 1},
-                    key="segments",
-                )
-            )
-        if not self.group_test.empty:
-            tables.append(
-                Table(
-                    "Path differences between groups (permutation test)",
-                    self.group_test,
-                    key="group_test",
-                )
-            )
-        return tables
-
-    def _ipma_table(self) -> Table:
-        crosshair = self.settings.get("crosshair", {})
-        return Table(
-            f"Importance–performance map of {self.target}",
-            self.ipma,
-            digits={"performance": 1},
-            chart=Chart(
-                "scatter",
-                x="performance",
-                y=("importance",),
-                label="construct",
-                title=f"Importance–performance map ({self.target})",
-                x_title="performance (0–100)",
-                y_title="importance (total effect)",
-                x_line=crosshair.get("performance"),
-                y_line=crosshair.get("importance"),
-            ),
-            key="ipma",
-        )
-
-
-# --- running ---------------------------------------------------------------------------------
-
-
-def run(survey: Survey, options: RunOptions) -> IndexResult:
-    """Estimate the CSI of a validated survey (see module docstring).
-
-    Raises
-    ------
-    ModelError, InputError, UsageError
-        No CSI model, too few respondents, non-convergence, an unknown segment column.
-    """
-    model = path_model(survey)
-    target = survey.spec.csi.target
-    if target not in model.constructs:
-        raise UsageError(
-            f'[csi] target = "{target}" is not a construct of the model '
-            f"({', '.join(model.constructs)}): set [csi] target."
-        )
-    prepared = prepare(survey.ratings(model.items), options.missing, model.items)
-    context = _Context(survey, model, options, prepared, target)
-    if options.method == "weighted":
-        return context.weighted_result()
-    return context.pls_result()
-
-
-@dataclass(frozen=True)
-class _Context:
-    survey: Survey
-    model: pls.PathModel
-    options: RunOptions
-    prepared: Prepared
-    target: str
-
-    @property
-    def scale(self) -> tuple[float, float]:
-        return rating_scale(self.survey)
-
-    @property
-    def target_index(self) -> int:
-        return self.model.constructs.index(self.target)
-
-    def settings(self, **more: Any) -> dict[str, Any]:
-        csi = self.survey.spec.csi
-        return {
-            "scheme": csi.scheme,
-            "scaled": csi.scaled,
-            "missing": self.options.missing,
-            "bootstrap": self.options.bootstrap,
-            "seed": self.options.seed,
-            "modes": dict(zip(self.model.constructs, self.model.modes, strict=True)),
-            **more,
-        }
-
-    def header(self, method: str) -> dict[str, Any]:
-        return {
-            "name": "index",
-            "title": "Customer satisfaction index",
-            "n": self.survey.n,
-            "n_used": int(self.prepared.data.shape[0]),
-            "model": self.survey.layout.csi_model or "custom",
-            "method": method,
-            "target": self.target,
-            "scale": self.scale,
-        }
-
-    # --- PLS ---
-
-    def pls_result(self) -> IndexResult:
-        data, model = self.prepared.data, self.model
-        options = pls_options(self.survey)
-        stats = pls.moments(data)
-        fitted = pls.fit(stats, model, options)
-        weights = pls.raw_weights(fitted, stats, model, options.scaled)
-        index = construct_index(weights, stats.mean, model, self.scale)
-        boot = self._bootstrap(data, fitted, options)
-        index_draws = None
-        if boot is not None:
-            boot_weights = pls.raw_weights(boot.estimates, boot.stats, model, options.scaled)
-            index_draws = construct_index(boot_weights, boot.stats.mean, model, self.scale)
-        index_summary = summarize(index, index_draws)
-        j = self.target_index
-        segments, group_test, seg_warnings = self._segments(weights, options)
-        warnings = self.prepared.warnings + seg_warnings + _dropped_resamples(boot)
-        ipma, crosshair = self._ipma(fitted, stats, weights, index)
-        return IndexResult(
-            **self.header("pls"),
-            index={
-                "value": index[j],
-                "ci_low": index_summary["ci_low"][j],
-                "ci_high": index_summary["ci_high"][j],
-            },
-            constructs=_construct_table(
-                model, fitted, stats, options, index, index_summary, data.shape[0]
-            ),
-            paths=_path_table(model, fitted, boot),
-            outer=_outer_table(model, fitted, stats, boot),
-            effects=_effects_table(model, fitted, boot),
-            htmt=_htmt_table(model, stats),
-            ipma=ipma,
-            segments=segments,
-            group_test=group_test,
-            gof=reliability.goodness_of_fit(fitted.loadings, fitted.r2, model),
-            settings=self.settings(
-                iterations=int(fitted.iterations),
-                resamples_used=boot.used if boot else 0,
-                crosshair=crosshair,
-            ),
-            warnings=warnings,
-        )
-
-    def _bootstrap(
-        self, data: np.ndarray, fitted: pls.PlsEstimates, options: pls.PlsOptions
-    ) -> pls.Bootstrap | None:
-        if self.options.bootstrap <= 0:
-            return None
-        return pls.bootstrap(
-            data, self.model, fitted, options, self.options.bootstrap, self.options.seed
-        )
-
-    def _ipma(
-        self, fitted: pls.PlsEstimates, stats: pls.Moments, weights: np.ndarray, index: np.ndarray
-    ) -> tuple[pd.DataFrame, dict[str, float]]:
-        frame = importance_performance(
-            fitted, stats, weights, index, self.model, self.target_index, self.scale
-        )
-        if frame.empty:
-            return frame, {}
-        x = 50.0 if self.options.crosshair == "mid" else float(frame["performance"].mean())
-        return frame, {"performance": x, "importance": float(frame["importance"].mean())}
-
-    def _segments(
-        self, weights: np.ndarray, options: pls.PlsOptions, *, paths: bool = True
-    ) -> tuple[pd.DataFrame, pd.DataFrame, tuple[str, ...]]:
-        """Index per segment with ``weights`` (or refitted), and, for PLS with exactly two
-        segments, the permutation test of path differences."""
-        if self.options.by is None:
-            return pd.DataFrame(), pd.DataFrame(), ()
-        labels = self._segment_labels()
-        frame, warnings = segment_indices(
-            self.prepared.data,
-            labels,
-            self.model,
-            self.scale,
-            weights,
-            options,
-            refit=self.options.refit and paths,
-            resamples=self.options.bootstrap,
-            seed=self.options.seed,
-        )
-        test = pd.DataFrame()
-        groups = len(segment_order(labels))
-        if paths and groups == 2:
-            test = permutation_test(
-                self.prepared.data, labels, self.model, options, PERMUTATIONS, self.options.seed
-            )
-        elif paths and groups > 2:
-            warnings += (
-                f"The permutation test of path differences compares two groups; --by "
-                f"{self.options.by} has {groups}, so it was not run.",
-            )
-        return frame, test, warnings
-
-    def _segment_labels(self) -> np.ndarray:
-        return segment_labels(self.survey, self.options.by)[self.prepared.used]
-
-    # --- weighted average ---
-
-    def weighted_result(self) -> IndexResult:
-        data, model = self.prepared.data, self.model
-        means = data.mean(axis=0)
-        stated = dict(self.survey.spec.csi.weights)
-        index = weighted_index(means, model, self.scale)
-        draws = None
-        if self.options.bootstrap > 0:
-            draws = weighted_index(
-                bootstrap_means(data, self.options.bootstrap, self.options.seed), model, self.scale
-            )
-        summary = summarize(index, draws)
-        overall = summarize(
-            np.asarray(combine(index, model, stated)),
-            None if draws is None else combine(draws, model, stated),
-        )
-        equal = model.membership / model.membership.sum(axis=0)
-        segments, _, seg_warnings = self._segments(
-            equal.sum(axis=1), pls_options(self.survey), paths=False
-        )
-        constructs = pd.DataFrame(
-            {
-                "name": model.constructs,
-                "index": index,
-                "ci_low": summary["ci_low"],
-                "ci_high": summary["ci_high"],
-                "n_items": model.membership.sum(axis=0).astype(int),
-            }
-        )
-        outer = pd.DataFrame(
-            {
-                "construct": [model.constructs[b] for b in model.item_block],
-                "item": model.items,
-                "weight": equal.sum(axis=1),
-                "mean": means,
-            }
-        )
-        return IndexResult(
-            **self.header("weighted"),
-            index={
-                "value": float(combine(index, model, stated)),
-                "ci_low": float(overall["ci_low"]),
-                "ci_high": float(overall["ci_high"]),
-            },
-            constructs=constructs,
-            paths=pd.DataFrame(columns=["from", "to", "estimate"]),
-            outer=outer,
-            segments=segments,
-            settings=self.settings(construct_weights=stated or "equal"),
-            warnings=self.prepared.warnings + seg_warnings + self._ignored_by_weighted(),
-        )
-
-    def _ignored_by_weighted(self) -> tuple[str, ...]:
-        """Warnings for options that only the PLS method uses."""
-        csi = self.survey.spec.csi
-        ignored = [
-            name
-            for name, given in (
-                ("--refit", self.options.refit),
-                ("--crosshair", self.options.crosshair != "mean"),
-                ("[csi] scheme", csi.scheme != "path"),
-                ("[csi.modes]", bool(csi.modes)),
-            )
-            if given
-        ]
-        if not ignored:
-            return ()
-        return (
-            f"{', '.join(ignored)} apply to the PLS method only; --method weighted ignores them.",
-        )
-
-
-def _dropped_resamples(boot: pls.Bootstrap | None) -> tuple[str, ...]:
-    if boot is None or boot.used == boot.requested:
-        return ()
-    return (
-        f"{boot.requested - boot.used} of {boot.requested} bootstrap resamples did not "
-        "converge and were left out.",
-    )
-
-
 def bootstrap_means(data: np.ndarray, resamples: int, seed: int) -> np.ndarray:
     """Item means of ``resamples`` bootstrap samples (resamples × p), drawn in batches over
     the resampling units of :func:`pls.resampling_units`."""
@@ -598,7 +165,7 @@ def bootstrap_means(data: np.ndarray, resamples: int, seed: int) -> np.ndarray:
 # --- tables ----------------------------------------------------------------------------------
 
 
-def _construct_table(
+def construct_table(
     model: pls.PathModel,
     fitted: pls.PlsEstimates,
     stats: pls.Moments,
@@ -641,7 +208,7 @@ def _construct_table(
     return pd.concat([frame, pd.DataFrame(rows)], axis=1)
 
 
-def _path_table(
+def path_table(
     model: pls.PathModel, fitted: pls.PlsEstimates, boot: pls.Bootstrap | None
 ) -> pd.DataFrame:
     sources, targets = np.nonzero(model.adjacency)
@@ -658,7 +225,7 @@ def _path_table(
     return frame.assign(**summarize(estimates, draws), vif=vif)
 
 
-def _outer_table(
+def outer_table(
     model: pls.PathModel, fitted: pls.PlsEstimates, stats: pls.Moments, boot: pls.Bootstrap | None
 ) -> pd.DataFrame:
     weights = summarize(fitted.weights, None if boot is None else boot.estimates.weights)
@@ -680,7 +247,7 @@ def _outer_table(
     )
 
 
-def _effects_table(
+def effects_table(
     model: pls.PathModel, fitted: pls.PlsEstimates, boot: pls.Bootstrap | None
 ) -> pd.DataFrame:
     total = fitted.total_effects()
@@ -701,7 +268,7 @@ def _effects_table(
     )
 
 
-def _htmt_table(model: pls.PathModel, stats: pls.Moments) -> pd.DataFrame:
+def htmt_table(model: pls.PathModel, stats: pls.Moments) -> pd.DataFrame:
     ratio = reliability.htmt(pls.working_matrix(stats, scaled=True), model)
     first, second = np.triu_indices(len(model.constructs), k=1)
     frame = pd.DataFrame(

@@ -6,19 +6,13 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
-import pandas as pd
 from scipy import stats
 
 from csi_cli.options import DEFAULT_SEED
-from csi_cli.results import Chart, Figure, Table, plain, records
-from csi_cli.segments import segment_labels, segment_order
-
-if TYPE_CHECKING:
-    from csi_cli.options import RunOptions
-    from csi_cli.survey import Survey
+from csi_cli.results import plain
 
 PROMOTER_MIN = 9
 DETRACTOR_MAX = 6
@@ -205,113 +199,3 @@ def composition_test(summaries: list[NpsSummary]) -> dict[str, float]:
         return {"chi2": np.nan, "df": np.nan, "p_value": np.nan}
     result = stats.chi2_contingency(table, correction=False)
     return {"chi2": float(result.statistic), "df": int(result.dof), "p_value": float(result.pvalue)}
-
-
-@dataclass(frozen=True)
-class NpsResult:
-    """NPS of the survey, and per segment with ``--by``."""
-
-    n: int
-    column: str
-    summary: NpsSummary
-    by: str | None = None
-    segments: pd.DataFrame | None = None
-    segment_test: dict[str, float] | None = None
-    name: str = "nps"
-    title: str = "Net Promoter Score"
-
-    def headline(self) -> dict[str, Any]:
-        """The headline figure: NPS with its CI."""
-        s = self.summary
-        return {"NPS": Figure(s.nps, 1, s.ci_low, s.ci_high)}
-
-    def to_dict(self) -> dict[str, Any]:
-        """``n`` (respondents), ``column``, the summary's keys, ``segments``, ``segment_test``."""
-        return {
-            "n": self.n,
-            "column": self.column,
-            **{k: v for k, v in self.summary.to_dict().items() if k != "n"},
-            "n_answered": self.summary.n,
-            "by": self.by,
-            "segments": None if self.segments is None else records(self.segments),
-            "segment_test": plain(self.segment_test),
-        }
-
-    def tables(self) -> list[Table]:
-        """Composition (bar chart), the NPS with its CI, and segments when asked for."""
-        tables = [self._composition_table(), self._score_table()]
-        if self.segments is not None:
-            tables.append(self._segment_table())
-        return tables
-
-    def _composition_table(self) -> Table:
-        s = self.summary
-        frame = pd.DataFrame(
-            {
-                "group": ["Promoters (9–10)", "Passives (7–8)", "Detractors (0–6)"],
-                "count": [s.promoters, s.passives, s.detractors],
-            }
-        )
-        frame["share"] = frame["count"] / s.n if s.n else np.nan
-        chart = Chart(kind="bar", x="group", y=("share",), title="NPS composition")
-        return Table("NPS composition", frame, {"count": 0}, chart=chart, key="nps_composition")
-
-    def _score_table(self) -> Table:
-        s = self.summary
-        frame = pd.DataFrame([{"n": s.n, "nps": s.nps, "se": s.se, "ci_low": s.ci_low,
-                               "ci_high": s.ci_high, "ci_method": s.ci_method}])  # fmt: skip
-        ci = {
-            "normal": "95% CI = NPS ± 1.96 SE",
-            "bootstrap": f"95% CI: percentile bootstrap ({NPS_RESAMPLES:,} resamples; fewer "
-            f"than {BOOTSTRAP_BELOW_N} answers)",
-        }[s.ci_method]
-        return Table(
-            "Net Promoter Score",
-            frame,
-            {"n": 0, "nps": 1, "se": 2, "ci_low": 1, "ci_high": 1},
-            note=f"NPS = % promoters − % detractors; {ci}.",
-            key="nps_score",
-        )
-
-    def _segment_table(self) -> Table:
-        test = self.segment_test or {}
-        chart = Chart(kind="bar", x="segment", y=("nps",), title=f"NPS by {self.by}")
-        return Table(
-            f"NPS by {self.by}",
-            self.segments,
-            {"n": 0, "promoters": 0, "passives": 0, "detractors": 0, "nps": 1, "se": 2},
-            note=f"Composition differs between segments: χ² = {test.get('chi2')}, "
-            f"df = {test.get('df')}, p = {test.get('p_value')}.",
-            chart=chart,
-            key="nps_segments",
-        )
-
-
-def supports(survey: Survey) -> bool:
-    """True when the file has a 0–10 recommend column (``NPS``/``recommend`` or the spec's)."""
-    return survey.layout.nps is not None
-
-
-def run(survey: Survey, options: RunOptions) -> NpsResult:
-    """NPS of the survey's recommend column, per segment when ``options.by`` is set.
-
-    See :func:`nps_summary` and :func:`composition_test`.
-    """
-    column = survey.layout.nps
-    scores = survey.numeric(column)
-    segments = test = None
-    if options.by is not None:
-        labels = segment_labels(survey, options.by)
-        names = segment_order(labels)
-        summaries = [nps_summary(scores[labels == name], options.seed) for name in names]
-        segments = pd.DataFrame([asdict(s) for s in summaries])
-        segments.insert(0, "segment", names)
-        test = composition_test(summaries)
-    return NpsResult(
-        n=survey.n,
-        column=column,
-        summary=nps_summary(scores, options.seed),
-        by=options.by,
-        segments=segments,
-        segment_test=test,
-    )

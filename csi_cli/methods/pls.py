@@ -18,9 +18,7 @@ import numpy as np
 
 from csi_cli.errors import ModelError
 
-Scheme = Literal["path", "centroid", "factorial"]
 Mode = Literal["A", "B"]
-SCHEMES: tuple[str, ...] = ("path", "centroid", "factorial")
 RESAMPLE_CELLS = 4_000_000  # resamples × respondents held in memory at once
 ROW_CHUNK = 50_000  # respondents per chunk of the batched cross-products
 MAX_UNITS = 5_000  # above this many respondents the bootstrap resamples random groups
@@ -178,7 +176,7 @@ class PlsOptions:
         Iteration limit; not converging by then is a :class:`ModelError`.
     """
 
-    scheme: Scheme = "path"
+    scheme: str = "path"
     scaled: bool = True
     tol: float = 1e-12
     max_iter: int = 300

@@ -1,4 +1,4 @@
-"""Renderers: one :class:`~csi_cli.results.Report`, many formats.
+"""Renderers: one :class:`~csi_cli.results.Document`, many formats.
 
 Renderers never compute statistics; they only round (with ``Table.digits``) and lay out.
 """
@@ -13,11 +13,11 @@ from csi_cli.render.json import render_json
 from csi_cli.render.markdown import render_markdown
 from csi_cli.render.terminal import render_plain, render_terminal
 from csi_cli.render.xlsx import render_xlsx
-from csi_cli.results import Report
+from csi_cli.results import Document
 
 __all__ = ["FILE_SUFFIXES", "FORMATS", "render", "render_terminal"]
 
-_RENDERERS: dict[str, Callable[[Report], str | bytes]] = {
+_RENDERERS: dict[str, Callable[[Document], str | bytes]] = {
     "table": render_plain,
     "json": render_json,
     "md": render_markdown,
@@ -38,13 +38,13 @@ FILE_SUFFIXES: dict[str, str] = {
 """The file suffix of each format, for ``--output-dir``."""
 
 
-def render(report: Report, fmt: str) -> str | bytes:
-    """Render ``report`` in format ``fmt``.
+def render(document: Document, fmt: str) -> str | bytes:
+    """Render ``document`` in format ``fmt``.
 
     Parameters
     ----------
-    report : Report
-        The report to render.
+    document : Document
+        The document to render.
     fmt : {"table", "json", "md", "html", "xlsx"}
         "table" is the plain-text table layout for files and pipes (use
         :func:`render_terminal` to print to a terminal).
@@ -66,4 +66,4 @@ def render(report: Report, fmt: str) -> str | bytes:
         raise UsageError(
             f"Unknown format {fmt!r}. Choose one of: {choices}.", code="unknown-format"
         ) from None
-    return renderer(report)
+    return renderer(document)

@@ -2,7 +2,7 @@
 
 The page has inline CSS, charts drawn here as inline SVG, no script and no external resource
 (a Content-Security-Policy forbids them as a second line of defence). Every piece of text from
-the report passes through :func:`html.escape`.
+the document passes through :func:`html.escape`.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from csi_cli.render.text import (
     setting_items,
     visible_frame,
 )
-from csi_cli.results import Chart, Report, Section, Table
+from csi_cli.results import Chart, Document, Section, Table
 
 CHART_WIDTH = 480
 """Width of every chart's SVG coordinate system (the chart scales to the page)."""
@@ -101,41 +101,41 @@ def escape(text: str) -> str:
     return html.escape(text, quote=True)
 
 
-def render_html(report: Report) -> str:
-    """The report as one self-contained HTML page.
+def render_html(document: Document) -> str:
+    """The document as one self-contained HTML page.
 
     Parameters
     ----------
-    report : Report
-        The report to render.
+    document : Document
+        The document to render.
 
     Returns
     -------
     str
         An HTML5 document ending in a newline.
     """
-    parts = [_header(report)]
-    parts.extend(_section(section) for section in report.sections())
-    if report.settings:
-        parts.append(_settings(report))
+    parts = [_header(document)]
+    parts.extend(_section(section) for section in document.sections())
+    if document.settings:
+        parts.append(_settings(document))
     return (
         "<!DOCTYPE html>\n"
         '<html lang="en">\n<head>\n<meta charset="utf-8">\n'
         f'<meta http-equiv="Content-Security-Policy" content="{_POLICY}">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-        f"<title>{escape(report.title)}</title>\n<style>{_CSS}</style>\n</head>\n"
+        f"<title>{escape(document.title)}</title>\n<style>{_CSS}</style>\n</head>\n"
         "<body>\n<main>\n" + "\n".join(parts) + "\n</main>\n</body>\n</html>\n"
     )
 
 
-def _header(report: Report) -> str:
+def _header(document: Document) -> str:
     items = "".join(
         f"<dt>{escape(label)}</dt><dd>{escape(format_headline(value))}</dd>"
-        for label, value in headline_items(report)
+        for label, value in headline_items(document)
     )
-    parts = [f"<header>\n<h1>{escape(report.title)}</h1>", f'<dl class="headline">{items}</dl>']
-    if report.notes:
-        notes = "".join(f"<li>{escape(note)}</li>" for note in report.notes)
+    parts = [f"<header>\n<h1>{escape(document.title)}</h1>", f'<dl class="headline">{items}</dl>']
+    if document.notes:
+        notes = "".join(f"<li>{escape(note)}</li>" for note in document.notes)
         heading = "<h2>Alerts and warnings</h2>"
         parts.append(f'<aside class="alerts" role="note">{heading}<ul>{notes}</ul></aside>')
     return "\n".join(parts) + "\n</header>"
@@ -182,10 +182,10 @@ def _table_html(table: Table) -> str:
     )
 
 
-def _settings(report: Report) -> str:
+def _settings(document: Document) -> str:
     rows = "\n".join(
         f'<tr><th scope="row">{escape(name)}</th><td>{escape(value)}</td></tr>'
-        for name, value in setting_items(report)
+        for name, value in setting_items(document)
     )
     return (
         '<section id="settings">\n<h2>Settings</h2>\n'

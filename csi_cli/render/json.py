@@ -1,19 +1,19 @@
-"""JSON: the machine document of survey-spec §5, exactly ``Report.to_dict()``."""
+"""JSON: the machine document of survey-spec §5, exactly ``Document.to_dict()``."""
 
 from __future__ import annotations
 
 import json
 
-from csi_cli.results import Report
+from csi_cli.results import Document
 
 
-def render_json(report: Report) -> str:
-    """The report's JSON document, UTF-8 text kept readable (Chinese is not escaped).
+def render_json(document: Document) -> str:
+    """The JSON of a document, UTF-8 text kept readable (Chinese is not escaped).
 
     Parameters
     ----------
-    report : Report
-        The report to render.
+    document : Document
+        The document to render.
 
     Returns
     -------
@@ -25,5 +25,5 @@ def render_json(report: Report) -> str:
     ValueError
         If the document holds NaN or infinity; ``to_dict()`` must turn them into ``null``.
     """
-    document = report.to_dict()
-    return json.dumps(document, ensure_ascii=False, indent=2, allow_nan=False) + "\n"
+    data = document.to_dict()
+    return json.dumps(data, ensure_ascii=False, indent=2, allow_nan=False) + "\n"

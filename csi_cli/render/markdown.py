@@ -17,7 +17,7 @@ from csi_cli.render.text import (
     setting_items,
     visible_frame,
 )
-from csi_cli.results import Report, Section, Table
+from csi_cli.results import Document, Section, Table
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*\[\]|])|(?<!\w)_|_(?!\w)")
 _BLOCK_MARKER = re.compile(r"^(\d*)([#+=.)-])")
@@ -41,32 +41,32 @@ def escape_markdown(text: str) -> str:
     return _MARKDOWN_SPECIAL.sub(lambda match: "\\" + match.group(0), escaped)
 
 
-def render_markdown(report: Report) -> str:
-    """The report as a Markdown document.
+def render_markdown(document: Document) -> str:
+    """The document as a Markdown document.
 
     Parameters
     ----------
-    report : Report
-        The report to render.
+    document : Document
+        The document to render.
 
     Returns
     -------
     str
         Markdown text ending in a newline.
     """
-    blocks = [f"# {escape_markdown(report.title)}", _headline(report)]
-    if report.notes:
-        blocks.append(_notes(report.notes))
-    blocks.extend(_section(section) for section in report.sections())
-    if report.settings:
-        blocks.append(_settings(report))
+    blocks = [f"# {escape_markdown(document.title)}", _headline(document)]
+    if document.notes:
+        blocks.append(_notes(document.notes))
+    blocks.extend(_section(section) for section in document.sections())
+    if document.settings:
+        blocks.append(_settings(document))
     return "\n\n".join(blocks) + "\n"
 
 
-def _headline(report: Report) -> str:
+def _headline(document: Document) -> str:
     return "\n".join(
         f"- **{escape_markdown(label)}:** {escape_markdown(format_headline(value))}"
-        for label, value in headline_items(report)
+        for label, value in headline_items(document)
     )
 
 
@@ -111,7 +111,7 @@ def _row(cells: list[str], *, escape: bool = True) -> str:
     return "| " + " | ".join(texts) + " |"
 
 
-def _settings(report: Report) -> str:
+def _settings(document: Document) -> str:
     rows = [_row(["Setting", "Value"]), _row(["---", "---"], escape=False)]
-    rows.extend(_row([name, value]) for name, value in setting_items(report))
+    rows.extend(_row([name, value]) for name, value in setting_items(document))
     return "## Settings\n\n" + "\n".join(rows)

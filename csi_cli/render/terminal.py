@@ -27,7 +27,7 @@ from csi_cli.render.text import (
     is_numeric_column,
     visible_frame,
 )
-from csi_cli.results import Report, Section, Table
+from csi_cli.results import Document, Section, Table
 
 PLAIN_WIDTH = 80
 """Width of the plain-text rendering written to files and pipes."""
@@ -42,32 +42,32 @@ COLUMN_PADDING = 3
 """Columns a rich table spends on each column beyond its content (padding and separator)."""
 
 
-def render_terminal(report: Report, console: Console) -> None:
-    """Print the report to ``console``.
+def render_terminal(document: Document, console: Console) -> None:
+    """Print the document to ``console``.
 
     Parameters
     ----------
-    report : Report
-        The report to print.
+    document : Document
+        The document to print.
     console : rich.console.Console
         Where to print; its width, colour system and terminal detection decide the layout and
         whether any escape codes are written.
     """
-    console.print(Text(report.title, style="bold"))
-    console.print(_headline(report))
-    for note in report.notes:
+    console.print(Text(document.title, style="bold"))
+    console.print(_headline(document))
+    for note in document.notes:
         console.print(Text(f"! {note}", style="bold yellow"))
-    for section in report.sections():
+    for section in document.sections():
         _print_section(section, console)
 
 
-def render_plain(report: Report, width: int = PLAIN_WIDTH) -> str:
+def render_plain(document: Document, width: int = PLAIN_WIDTH) -> str:
     """The terminal rendering as plain text, with no escape codes.
 
     Parameters
     ----------
-    report : Report
-        The report to render.
+    document : Document
+        The document to render.
     width : int, default 80
         Line width to lay the tables out for.
 
@@ -80,15 +80,15 @@ def render_plain(report: Report, width: int = PLAIN_WIDTH) -> str:
     console = Console(
         file=buffer, width=width, force_terminal=False, color_system=None, emoji=False
     )
-    render_terminal(report, console)
+    render_terminal(document, console)
     return "".join(line.rstrip() + "\n" for line in buffer.getvalue().splitlines())
 
 
-def _headline(report: Report) -> RichTable:
+def _headline(document: Document) -> RichTable:
     grid = RichTable.grid(padding=(0, 2))
     grid.add_column(style="bold", no_wrap=True)
     grid.add_column()
-    for label, value in headline_items(report):
+    for label, value in headline_items(document):
         grid.add_row(Text(label), Text(format_headline(value)))
     return grid
 

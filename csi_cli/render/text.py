@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 from pandas.api.types import is_bool_dtype, is_numeric_dtype
 
-from csi_cli.results import Figure, Report, Table
+from csi_cli.results import Document, Figure, Table
 
 MISSING = "–"
 """What a missing value (None, NaN, NA, infinity) reads as."""
@@ -132,7 +132,7 @@ def format_headline(value: Any) -> str:
     Parameters
     ----------
     value : Any
-        A value of ``Report.summary`` or ``Report.settings``.
+        A value of ``Document.summary`` or ``Document.settings``.
 
     Returns
     -------
@@ -245,35 +245,35 @@ def display_width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
 
 
-def headline_items(report: Report) -> list[tuple[str, Any]]:
-    """What every rendering shows first: the source, n, then the report's summary items.
+def headline_items(document: Document) -> list[tuple[str, Any]]:
+    """What every rendering shows first: the source, n, then the document.s summary items.
 
     Parameters
     ----------
-    report : Report
-        The report being rendered.
+    document : Document
+        The document being rendered.
 
     Returns
     -------
     list of (str, Any)
         Labels and raw values; renderers format them.
     """
-    items: list[tuple[str, Any]] = [("Source", report.source), ("Respondents (n)", report.n)]
-    items.extend((str(label), value) for label, value in report.summary.items())
+    items: list[tuple[str, Any]] = [("Source", document.source), ("Respondents (n)", document.n)]
+    items.extend((str(label), value) for label, value in document.summary.items())
     return items
 
 
-def setting_items(report: Report) -> list[tuple[str, str]]:
+def setting_items(document: Document) -> list[tuple[str, str]]:
     """The method settings of the run, as label and text.
 
     Parameters
     ----------
-    report : Report
-        The report being rendered.
+    document : Document
+        The document being rendered.
 
     Returns
     -------
     list of (str, str)
-        One item per setting, in the report's order.
+        One item per setting, in the document.s order.
     """
-    return [(str(name), format_headline(value)) for name, value in report.settings.items()]
+    return [(str(name), format_headline(value)) for name, value in document.settings.items()]

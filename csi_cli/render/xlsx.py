@@ -34,7 +34,7 @@ from csi_cli.render.text import (
     is_number,
     visible_frame,
 )
-from csi_cli.results import Chart, Report, Section, Table
+from csi_cli.results import Chart, Document, Section, Table
 
 SHEET_NAME_LENGTH = 31
 """Excel's limit on sheet names."""
@@ -62,31 +62,31 @@ _WORKBOOK_OPTIONS = {
 }
 
 
-def render_xlsx(report: Report) -> bytes:
-    """The report as an xlsx workbook.
+def render_xlsx(document: Document) -> bytes:
+    """The document as an xlsx workbook.
 
     Parameters
     ----------
-    report : Report
-        The report to render.
+    document : Document
+        The document to render.
 
     Returns
     -------
     bytes
         The workbook file: "Summary" first, then one sheet per section, then "Settings" when
-        the report has settings.
+        the document has settings.
     """
     buffer = io.BytesIO()
     workbook = xlsxwriter.Workbook(buffer, _WORKBOOK_OPTIONS)
-    workbook.set_properties({"title": report.title})
+    workbook.set_properties({"title": document.title})
     styles = _Styles(workbook)
     taken: set[str] = set()
-    _summary_sheet(_add_sheet(workbook, "Summary", taken), report, styles)
-    for section in report.sections():
+    _summary_sheet(_add_sheet(workbook, "Summary", taken), document, styles)
+    for section in document.sections():
         sheet = _add_sheet(workbook, section.title or section.key, taken)
         _SectionWriter(workbook, sheet, styles).write(section)
-    if report.settings:
-        _settings_sheet(_add_sheet(workbook, "Settings", taken), report, styles)
+    if document.settings:
+        _settings_sheet(_add_sheet(workbook, "Settings", taken), document, styles)
     workbook.close()
     return buffer.getvalue()
 
@@ -191,18 +191,18 @@ def _widen(widths: dict[int, int], first_column: int, texts: Iterable[str]) -> N
         widths[column] = max(widths.get(column, 0), display_width(text))
 
 
-def _summary_sheet(sheet: Worksheet, report: Report, styles: _Styles) -> None:
-    items = headline_items(report)
-    sheet.write_string(0, 0, report.title, styles.title)
+def _summary_sheet(sheet: Worksheet, document: Document, styles: _Styles) -> None:
+    items = headline_items(document)
+    sheet.write_string(0, 0, document.title, styles.title)
     row = 2
     for label, value in items:
         sheet.write_string(row, 0, label, styles.bold)
         _write_value(sheet, (row, 1), value, None, styles)
         row += 1
-    if report.notes:
+    if document.notes:
         row += 1
         sheet.write_string(row, 0, "Alerts and warnings", styles.alert)
-        for offset, note in enumerate(report.notes, start=1):
+        for offset, note in enumerate(document.notes, start=1):
             sheet.write_string(row + offset, 0, note, styles.alert)
     widths: dict[int, int] = {}
     for label, value in items:
@@ -210,12 +210,12 @@ def _summary_sheet(sheet: Worksheet, report: Report, styles: _Styles) -> None:
     _fit_columns(sheet, widths)
 
 
-def _settings_sheet(sheet: Worksheet, report: Report, styles: _Styles) -> None:
+def _settings_sheet(sheet: Worksheet, document: Document, styles: _Styles) -> None:
     sheet.write_string(0, 0, "Setting", styles.header)
     sheet.write_string(0, 1, "Value", styles.header)
     sheet.freeze_panes(1, 0)
     widths = {0: display_width("Setting"), 1: display_width("Value")}
-    for row, (name, value) in enumerate(report.settings.items(), start=1):
+    for row, (name, value) in enumerate(document.settings.items(), start=1):
         sheet.write_string(row, 0, str(name))
         _write_value(sheet, (row, 1), value, None, styles)
         _widen(widths, 0, [str(name), format_headline(value)])

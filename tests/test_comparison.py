@@ -5,7 +5,7 @@ Expected numbers come from independent computations: the index difference from t
 formula on the raw item means (pandas), its standard error from the exact variance of a linear
 combination of means; Welch's test from its formula; NPS from counts; chi-square from the
 expected counts. Designed surveys put a known drop in the last month. Regenerate the golden
-files with ``CSI_UPDATE_GOLDEN=1 pytest tests/test_report.py``.
+files with ``CSI_UPDATE_GOLDEN=1 pytest tests/test_comparison.py``.
 """
 
 from __future__ import annotations
@@ -25,22 +25,21 @@ import pandas as pd
 import pytest
 from scipy import stats
 
+from csi_cli.analyses.kano import kano_shifts
+from csi_cli.analyses.nps import nps_change
+from csi_cli.comparison import (
+    CHANGE_COLUMNS,
+    PeriodDocument,
+    build_period_document,
+    select_periods,
+)
 from csi_cli.errors import InputError, UsageError
 from csi_cli.methods import pls
+from csi_cli.methods.index_change import IndexBasis, index_difference
+from csi_cli.methods.twosample import welch_differences
 from csi_cli.options import RunOptions
 from csi_cli.periods import parse_period, to_dates
 from csi_cli.render import render
-from csi_cli.report import (
-    CHANGE_COLUMNS,
-    IndexBasis,
-    PeriodReport,
-    build_report,
-    index_difference,
-    kano_shifts,
-    nps_change,
-    select_periods,
-    welch_differences,
-)
 from csi_cli.survey import Survey, load
 from tests.helpers import ecsi_columns, write_csv
 
@@ -107,21 +106,23 @@ def quick(bootstrap: int = 200, seed: int = 3) -> RunOptions:
 
 
 @pytest.fixture(scope="module")
-def dropped(tmp_path_factory: pytest.TempPathFactory) -> tuple[Survey, PeriodReport]:
+def dropped(tmp_path_factory: pytest.TempPathFactory) -> tuple[Survey, PeriodDocument]:
     """A survey with a large designed drop in 2026-10 and its report."""
     path = write_period_survey(tmp_path_factory.mktemp("drop") / "survey.csv", drop=1.5)
     survey = load(path)
-    return survey, build_report(survey, parse_period("2026-10"), options=quick(), by="region")
+    return survey, build_period_document(
+        survey, parse_period("2026-10"), options=quick(), by="region"
+    )
 
 
 @pytest.fixture(scope="module")
-def golden_report(tmp_path_factory: pytest.TempPathFactory) -> PeriodReport:
+def golden_report(tmp_path_factory: pytest.TempPathFactory) -> PeriodDocument:
     """The small survey behind the golden files (40 respondents a month)."""
     path = write_period_survey(tmp_path_factory.mktemp("golden") / "survey.csv", n=40, drop=1.0)
-    return build_report(load(path), parse_period("2026-10"), options=quick(100, 1))
+    return build_period_document(load(path), parse_period("2026-10"), options=quick(100, 1))
 
 
-def row(report: PeriodReport, measure: str) -> dict[str, Any]:
+def row(report: PeriodDocument, measure: str) -> dict[str, Any]:
     frame = report.changes
     return frame[frame["measure"] == measure].iloc[0].to_dict()
 
@@ -178,20 +179,22 @@ def test_selection_counts_days_months_and_quarters(tmp_path: Path) -> None:
 def test_empty_period_names_the_months_the_file_has(tmp_path: Path) -> None:
     survey = load(write_period_survey(tmp_path / "s.csv", n=12))
     with pytest.raises(InputError) as caught:
-        build_report(survey, parse_period("2026-12"), options=quick(0))
+        build_period_document(survey, parse_period("2026-12"), options=quick(0))
     assert "2026-12" in caught.value.message
     assert "2026-09 (12), 2026-10 (12)" in caught.value.message
     with pytest.raises(InputError, match="2026-08"):
-        build_report(survey, parse_period("2026-09"), options=quick(0))
+        build_period_document(survey, parse_period("2026-09"), options=quick(0))
     with pytest.raises(UsageError, match="overlaps"):
-        build_report(survey, parse_period("2026Q4"), parse_period("2026-10"), options=quick(0))
+        build_period_document(
+            survey, parse_period("2026Q4"), parse_period("2026-10"), options=quick(0)
+        )
 
 
 def test_no_date_column_is_a_usage_error(tmp_path: Path) -> None:
     header, rows = period_table(12)
     write_csv(tmp_path / "s.csv", [h if h != "date" else "when" for h in header], rows)
     with pytest.raises(UsageError, match="no date column"):
-        build_report(load(tmp_path / "s.csv"), parse_period("2026-10"), options=quick(0))
+        build_period_document(load(tmp_path / "s.csv"), parse_period("2026-10"), options=quick(0))
 
 
 # --- the comparisons against independent computations ----------------------------------------
@@ -276,7 +279,7 @@ def test_nps_change_from_counts() -> None:
     assert got["p_value"] == pytest.approx(2 * stats.norm.sf(40 / se))
 
 
-def test_kano_shift_chi_square_from_expected_counts(dropped: tuple[Survey, PeriodReport]) -> None:
+def test_kano_shift_chi_square_from_expected_counts(dropped: tuple[Survey, PeriodDocument]) -> None:
     _, report = dropped
     prior = next(r for r in report.prior if r.name == "kano")
     shift = kano_shifts(report.result("kano"), prior)
@@ -297,7 +300,7 @@ def test_kano_shift_chi_square_from_expected_counts(dropped: tuple[Survey, Perio
 # --- the report on designed surveys -----------------------------------------------------------
 
 
-def test_designed_drop_is_found_and_alerted(dropped: tuple[Survey, PeriodReport]) -> None:
+def test_designed_drop_is_found_and_alerted(dropped: tuple[Survey, PeriodDocument]) -> None:
     _, report = dropped
     for construct in DROPPED:
         change = row(report, f"index:{construct}")
@@ -314,7 +317,7 @@ def test_designed_drop_is_found_and_alerted(dropped: tuple[Survey, PeriodReport]
 
 
 def test_current_index_equals_the_current_analysis_with_its_own_weights(
-    dropped: tuple[Survey, PeriodReport],
+    dropped: tuple[Survey, PeriodDocument],
 ) -> None:
     """Both periods are scored with the current period's raw weights: recompute them from the
     current analysis' standardized weights and the items' SDs (pandas), then both indices."""
@@ -340,17 +343,17 @@ def test_current_index_equals_the_current_analysis_with_its_own_weights(
 
 def test_min_change_and_no_drop(tmp_path: Path) -> None:
     survey = load(write_period_survey(tmp_path / "s.csv", n=80, drop=1.5))
-    strict = build_report(survey, parse_period("2026-10"), options=quick(), min_change=99)
+    strict = build_period_document(survey, parse_period("2026-10"), options=quick(), min_change=99)
     assert strict.alerts == ()
     calm = load(write_period_survey(tmp_path / "c.csv", n=80, drop=0.0, seed=4))
-    report = build_report(calm, parse_period("2026-10"), options=quick())
+    report = build_period_document(calm, parse_period("2026-10"), options=quick())
     assert not any(a.startswith(("index:QUAL", "index:SAT")) for a in report.alerts)
 
 
 def test_sample_survey_quality_drop_in_october(sample_file: Path) -> None:
     """make_sample.py lowers perceived quality by 0.35 SD in 2026-10: the report must see the
     quality index fall, significantly."""
-    report = build_report(load(sample_file), parse_period("2026-10"), options=quick(500))
+    report = build_period_document(load(sample_file), parse_period("2026-10"), options=quick(500))
     quality = row(report, "index:QUAL")
     assert quality["difference"] < 0 and quality["significant"]
     assert report.previous is not None and report.previous.label == "2026-09"
@@ -365,7 +368,7 @@ def test_segments_against_the_rest(tmp_path: Path) -> None:
             for i in sat:
                 r[i] = max(1, r[i] - 3)
     survey = load(write_csv(tmp_path / "s.csv", header, rows))
-    report = build_report(survey, parse_period("2026-10"), options=quick(), by="region")
+    report = build_period_document(survey, parse_period("2026-10"), options=quick(), by="region")
     segments = report.segments.set_index("segment")
     assert list(segments.index) == sorted(["华东", "华北", "西部"])
     assert segments.loc["西部", "n"] == 30
@@ -385,16 +388,16 @@ def test_segments_against_the_rest(tmp_path: Path) -> None:
     assert [s.key for s in report.sections()][:2] == ["changes", "segments"]
 
 
-def test_unknown_segment_column(dropped: tuple[Survey, PeriodReport]) -> None:
+def test_unknown_segment_column(dropped: tuple[Survey, PeriodDocument]) -> None:
     survey, _ = dropped
     with pytest.raises(UsageError, match="nowhere"):
-        build_report(survey, parse_period("2026-10"), options=quick(0), by="nowhere")
+        build_period_document(survey, parse_period("2026-10"), options=quick(0), by="nowhere")
 
 
 # --- the document and the renderings ----------------------------------------------------------
 
 
-def test_json_document_follows_survey_spec(dropped: tuple[Survey, PeriodReport]) -> None:
+def test_json_document_follows_survey_spec(dropped: tuple[Survey, PeriodDocument]) -> None:
     _, report = dropped
     document = json.loads(render(report, "json"))
     assert (document["period"], document["previous"]) == ("2026-10", "2026-09")
@@ -413,7 +416,7 @@ def test_json_document_follows_survey_spec(dropped: tuple[Survey, PeriodReport])
     assert document["n_current"] == 80 and document["n_previous"] == 80
 
 
-def test_summary_and_sections_for_people(dropped: tuple[Survey, PeriodReport]) -> None:
+def test_summary_and_sections_for_people(dropped: tuple[Survey, PeriodDocument]) -> None:
     _, report = dropped
     assert report.notes[: len(report.alerts)] == report.alerts
     assert report.summary["Period"] == "2026-10" and report.summary["Compared with"] == "2026-09"
@@ -429,7 +432,7 @@ def test_summary_and_sections_for_people(dropped: tuple[Survey, PeriodReport]) -
         ("previous", "current"),
     )
     assert [s.key for s in report.sections()][-4:] == ["index", "kano", "gap", "nps"]
-    assert report.settings["respondents 2026-09"] == 80
+    assert report.settings["respondents_previous"] == 80
 
 
 def check_golden(name: str, text: str) -> None:
@@ -456,11 +459,11 @@ def close_documents(got: Any, want: Any, where: str = "$") -> None:
         assert got == want, where
 
 
-def test_golden_markdown(golden_report: PeriodReport) -> None:
+def test_golden_markdown(golden_report: PeriodDocument) -> None:
     check_golden("report_period.md", render(golden_report, "md"))
 
 
-def test_golden_json(golden_report: PeriodReport) -> None:
+def test_golden_json(golden_report: PeriodDocument) -> None:
     text = render(golden_report, "json")
     if os.environ.get("CSI_UPDATE_GOLDEN") == "1":
         (GOLDEN / "report_period.json").write_text(text, encoding="utf-8")
@@ -468,7 +471,7 @@ def test_golden_json(golden_report: PeriodReport) -> None:
     close_documents(json.loads(text), want)
 
 
-def test_xlsx_structure(dropped: tuple[Survey, PeriodReport]) -> None:
+def test_xlsx_structure(dropped: tuple[Survey, PeriodDocument]) -> None:
     _, report = dropped
     data = render(report, "xlsx")
     book = openpyxl.load_workbook(io.BytesIO(data))
@@ -478,7 +481,7 @@ def test_xlsx_structure(dropped: tuple[Survey, PeriodReport]) -> None:
     summary = [c for r in book["Summary"].iter_rows(values_only=True) for c in r if c is not None]
     assert "2026-10" in summary and any(str(a) in summary for a in report.alerts)
     settings = {r[0]: r[1] for r in book["Settings"].iter_rows(values_only=True) if r[0]}
-    assert settings["respondents 2026-10"] == 80 and settings["respondents 2026-09"] == 80
+    assert settings["respondents"] == 80 and settings["respondents_previous"] == 80
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         charts = [n for n in archive.namelist() if n.startswith("xl/charts/chart")]
         first_chart = archive.read("xl/charts/chart1.xml").decode()
@@ -486,7 +489,7 @@ def test_xlsx_structure(dropped: tuple[Survey, PeriodReport]) -> None:
     assert "<c:barChart>" in first_chart
 
 
-def test_html_structure(dropped: tuple[Survey, PeriodReport]) -> None:
+def test_html_structure(dropped: tuple[Survey, PeriodDocument]) -> None:
     _, report = dropped
     page = render(report, "html")
     assert page.startswith("<!DOCTYPE html>") and "<script" not in page
@@ -496,10 +499,10 @@ def test_html_structure(dropped: tuple[Survey, PeriodReport]) -> None:
 
 
 def test_report_has_no_nan_and_is_deterministic(
-    dropped: tuple[Survey, PeriodReport],
+    dropped: tuple[Survey, PeriodDocument],
 ) -> None:
     survey, report = dropped
-    again = build_report(survey, parse_period("2026-10"), options=quick(), by="region")
+    again = build_period_document(survey, parse_period("2026-10"), options=quick(), by="region")
     assert render(again, "json") == render(report, "json")
     json.dumps(report.to_dict(), allow_nan=False)
     assert dt.date.fromisoformat(report.to_dict()["dates"]["current"][0]).month == 10
