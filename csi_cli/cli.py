@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from csi_cli import __version__
-from csi_cli.commands import analyze, common, gap, index, kano, report, setup
+from csi_cli.commands import analyze, comments, common, gap, index, kano, report, setup
 
 app = typer.Typer(
     name="csi",
@@ -43,6 +43,7 @@ app.command("analyze")(analyze.analyze)
 app.command("index")(index.index)
 app.command("kano")(kano.kano)
 app.command("gap")(gap.gap)
+app.command("comments")(comments.comments)
 app.command("report")(report.report_command)
 app.command("validate")(setup.validate_command)
 app.command("init")(setup.init_command)

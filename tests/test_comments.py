@@ -28,6 +28,7 @@ from csi_cli.methods.comments import (
     informative_prior,
     log_odds,
     pick_verbatims,
+    proportion_differences,
     theme_candidates,
     theme_impact,
     theme_mentions,
@@ -408,3 +409,17 @@ def test_verbatims_of_comments_full_of_personal_data_show_only_labels():
     shown = " ".join(findings.verbatims["text"])
     assert not re.search(r"\d{3}|@", shown)
     assert {"[phone]", "[email]", "[order]"} <= set(re.findall(r"\[\w+\]", shown))
+
+
+def test_proportion_differences_match_statsmodels():
+    from statsmodels.stats.proportion import confint_proportions_2indep, proportions_ztest
+
+    table = proportion_differences(np.array([30, 5]), np.array([100, 40]),
+                                   np.array([18, 9]), np.array([120, 35]))  # fmt: skip
+    for k, (c1, n1, c2, n2) in enumerate([(30, 100, 18, 120), (5, 40, 9, 35)]):
+        z, p = proportions_ztest([c1, c2], [n1, n2])
+        low, high = confint_proportions_2indep(c1, n1, c2, n2, method="wald")
+        row = table.iloc[k]
+        assert (row["statistic"], row["p_value"]) == pytest.approx((z, p))
+        assert (row["ci_low"], row["ci_high"]) == pytest.approx((low, high))
+        assert row["difference"] == pytest.approx(c1 / n1 - c2 / n2)

@@ -23,6 +23,7 @@ MODULES = {
     "kano": "csi_cli.analyses.kano",
     "gap": "csi_cli.analyses.gap",
     "nps": "csi_cli.analyses.nps",
+    "comments": "csi_cli.analyses.comments",
 }
 
 

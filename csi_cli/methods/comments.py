@@ -8,7 +8,6 @@ text handling (masking, segmentation, counting) is in :mod:`csi_cli.methods.text
 from __future__ import annotations
 
 import re
-import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
@@ -29,6 +28,7 @@ from csi_cli.methods.text import (
     tokenize,
     with_bigrams,
 )
+from csi_cli.methods.twosample import welch_differences
 
 CONFIDENCE = 0.95
 #: A term must occur this often in both groups together to be compared.
@@ -56,7 +56,7 @@ DEFAULT_THEMES: dict[str, tuple[str, ...]] = {
                      "broken", "durable"),
     "staff/员工": ("员工", "店员", "服务员", "工作人员", "快递员", "staff", "employee",
                    "cashier", "waiter", "driver"),
-    "waiting/等待": ("等待", "排队", "等了", "wait", "waiting", "queue", "hours"),
+    "waiting/等待": ("等待", "排队", "等太久", "wait", "waiting", "queue", "hours"),
     "app/website/网站": ("app", "网站", "页面", "网页", "卡顿", "闪退", "登录", "website",
                          "site", "page", "login", "crash"),
     "refund/退款": ("退款", "退货", "换货", "refund", "return", "money back"),
@@ -142,7 +142,7 @@ def distinguishing_terms(
     """
     counts = vocabulary.counts
     in_a, in_b = counts[contrast.low], counts[contrast.high]
-    y_a, y_b = _column_sums(in_a), _column_sums(in_b)
+    y_a, y_b = _column_sums(in_a).astype(np.int64), _column_sums(in_b).astype(np.int64)
     kept = ((y_a + y_b) >= min_count) & ~redundant_phrases(vocabulary.terms, y_a + y_b)
     delta, z = log_odds(y_a[kept], y_b[kept], informative_prior((y_a + y_b)[kept]))
     users_a = _column_sums(in_a > 0)[kept] / max(in_a.shape[0], 1)
@@ -239,6 +239,18 @@ def wilson_shares(mentions: pd.DataFrame, groups: pd.Series) -> pd.DataFrame:
     return table[["theme", "group", "n", "count", "share", "ci_low", "ci_high"]]
 
 
+#: Columns of :func:`~csi_cli.methods.twosample.welch_differences` → theme impact columns.
+IMPACT_COLUMNS = {
+    "name": "theme",
+    "current": "satisfaction_with",
+    "previous": "satisfaction_without",
+    "difference": "difference",
+    "ci_low": "diff_ci_low",
+    "ci_high": "diff_ci_high",
+    "p_value": "p_value",
+}
+
+
 def theme_impact(
     mentions: pd.DataFrame,
     satisfaction: np.ndarray,
@@ -268,61 +280,21 @@ def theme_impact(
 
     Notes
     -----
-    The satisfaction difference is Welch's t test with its 95% CI (Welch 1947); the NPS
+    The satisfaction difference is Welch's t test with its 95% CI
+    (:func:`~csi_cli.methods.twosample.welch_differences`; Welch 1947); the NPS
     difference is that of two independent NPS values (:func:`~csi_cli.methods.nps.
     nps_difference`).
     """
     flags = mentions.to_numpy(dtype=bool)
     with_theme = np.where(flags, satisfaction[:, None], np.nan)
     without = np.where(~flags, satisfaction[:, None], np.nan)
-    table = welch_table(with_theme, without).rename(
-        columns={"first": "satisfaction_with", "second": "satisfaction_without"}
-    )
-    table.insert(0, "theme", list(mentions.columns))
+    welch = welch_differences(with_theme, without, list(mentions.columns))
+    table = welch.rename(columns=IMPACT_COLUMNS)[list(IMPACT_COLUMNS.values())]
     table.insert(1, "mentions", flags.sum(axis=0))
     table["p_adj"] = adjust_pvalues(table["p_value"].to_numpy(), adjust)
     if recommend is not None:
         table = table.join(_nps_impact(flags, recommend))
     return table
-
-
-def welch_table(first: np.ndarray, second: np.ndarray) -> pd.DataFrame:
-    """Welch's t test per column of two groups (NaN left out), vectorized over columns.
-
-    Returns ``first``, ``second`` (means), ``difference``, ``diff_ci_low``, ``diff_ci_high``
-    (95%), ``p_value``; NaN where a group has fewer than two values.
-
-    Notes
-    -----
-    t = (x̄₁ − x̄₂) / sqrt(s₁²/n₁ + s₂²/n₂), Welch–Satterthwaite df
-    ν = (s₁²/n₁ + s₂²/n₂)² / ((s₁²/n₁)²/(n₁ − 1) + (s₂²/n₂)²/(n₂ − 1)); CI Δ ± t_{0.975,ν} SE.
-
-    References
-    ----------
-    Welch, B. L. (1947). The generalization of "Student's" problem when several different
-    population variances are involved. *Biometrika* 34(1–2), 28–35.
-    """
-    n1, n2 = np.sum(~np.isnan(first), axis=0), np.sum(~np.isnan(second), axis=0)
-    with np.errstate(invalid="ignore", divide="ignore"), warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN columns: NaN is the answer
-        m1, m2 = np.nanmean(first, axis=0), np.nanmean(second, axis=0)
-        v1 = np.nanvar(first, axis=0, ddof=1) / n1
-        v2 = np.nanvar(second, axis=0, ddof=1) / n2
-        se = np.where((n1 >= 2) & (n2 >= 2), np.sqrt(v1 + v2), np.nan)
-        df = (v1 + v2) ** 2 / (v1**2 / (n1 - 1) + v2**2 / (n2 - 1))
-        difference = m1 - m2
-        half = stats.t.ppf(0.5 + CONFIDENCE / 2, df) * se
-        p_value = 2 * stats.t.sf(np.abs(difference / se), df)
-    return pd.DataFrame(
-        {
-            "first": m1,
-            "second": m2,
-            "difference": difference,
-            "diff_ci_low": difference - half,
-            "diff_ci_high": difference + half,
-            "p_value": p_value,
-        }
-    )
 
 
 def _nps_impact(flags: np.ndarray, recommend: np.ndarray) -> pd.DataFrame:
@@ -445,6 +417,7 @@ def analyse_comments(
         mentions, group[commented], None if segments is None else segments[commented]
     )
     themes = _theme_table(mentions, satisfaction[commented], recommend, commented, adjust)
+    themes = themes.sort_values("share", ascending=False, kind="stable", ignore_index=True)
     n_terms = tokens.counts_per_document()
     verbatim_rows = _verbatim_rows(vocabulary, terms, mentions, contrast, commented)
     verbatims = pd.DataFrame(
@@ -513,3 +486,41 @@ def _verbatim_rows(
             uses = vocabulary.counts[:, column[term]].toarray().ravel() > 0
             rows[(None, term)] = uses & mask
     return rows
+
+
+def proportion_differences(
+    count_1: np.ndarray, n_1: np.ndarray, count_2: np.ndarray, n_2: np.ndarray
+) -> pd.DataFrame:
+    """Difference of two independent proportions: CI and two-sided z test, element-wise.
+
+    Returns ``current`` (p₁), ``previous`` (p₂), ``difference``, ``std_error``, ``ci_low``,
+    ``ci_high``, ``statistic`` (z), ``p_value``; NaN where a group is empty.
+
+    Notes
+    -----
+    Δ = p₁ − p₂; the 95% CI is Δ ± 1.96 sqrt(p₁(1 − p₁)/n₁ + p₂(1 − p₂)/n₂) (Wald); the test
+    uses the pooled proportion p = (x₁ + x₂)/(n₁ + n₂): z = Δ / sqrt(p(1 − p)(1/n₁ + 1/n₂)),
+    p-value 2Φ(−|z|) (Agresti 2013, §3.1; ``statsmodels proportions_ztest``).
+
+    References
+    ----------
+    Agresti, A. (2013). *Categorical Data Analysis* (3rd ed.). Wiley.
+    """
+    count_1, n_1, count_2, n_2 = (np.asarray(v, dtype=float) for v in (count_1, n_1, count_2, n_2))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        p_1, p_2 = count_1 / n_1, count_2 / n_2
+        pooled = (count_1 + count_2) / (n_1 + n_2)
+        se = np.sqrt(p_1 * (1 - p_1) / n_1 + p_2 * (1 - p_2) / n_2)
+        z = (p_1 - p_2) / np.sqrt(pooled * (1 - pooled) * (1 / n_1 + 1 / n_2))
+    difference, half = p_1 - p_2, stats.norm.ppf(0.5 + CONFIDENCE / 2) * se
+    columns = {
+        "current": p_1,
+        "previous": p_2,
+        "difference": difference,
+        "std_error": se,
+        "ci_low": difference - half,
+        "ci_high": difference + half,
+        "statistic": z,
+        "p_value": 2 * stats.norm.sf(np.abs(z)),
+    }
+    return pd.DataFrame(columns)
