@@ -192,6 +192,11 @@ def contrast_of(survey: Survey, against: str | None, scores: Scores) -> tuple[st
             f"--against {safe_text(against)}: give nps, satisfaction or "
             "SEGMENT=VALUE (e.g. 地区=华南)."
         )
+    if column.strip() not in survey.frame.columns:
+        raise UsageError(
+            f"--against {safe_text(against)}: {survey.source.name} has no column "
+            f"{safe_text(column.strip())}; give SEGMENT=VALUE with one of its columns."
+        )
     labels = segment_labels(survey, column.strip())
     inside = labels == value.strip()
     if not inside.any():
