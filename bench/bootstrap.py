@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from csi_cli.layout import ECSI_PATHS
-from csi_cli.methods import pls
+from csi_cli.methods import pls, pls_bootstrap
 
 RESAMPLES = 5000
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "csi" / "mobi.csv"
@@ -75,7 +75,7 @@ def ours(frame: pd.DataFrame, model: pls.PathModel) -> float:
 
     def action() -> None:
         fitted = pls.fit(pls.moments(data), model)
-        pls.bootstrap(data, model, fitted, resamples=RESAMPLES, seed=1)
+        pls_bootstrap.bootstrap(data, model, fitted, resamples=RESAMPLES, seed=1)
 
     return best_of(3, action)
 

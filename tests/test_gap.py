@@ -22,7 +22,7 @@ from csi_cli import cli
 from csi_cli.analyses import get
 from csi_cli.errors import UsageError
 from csi_cli.layout import SERVQUAL22
-from csi_cli.methods import gap
+from csi_cli.methods import gap, gap_distribution
 from csi_cli.methods.multitest import adjust_pvalues
 from csi_cli.survey import load
 from tests.helpers import run_analysis
@@ -91,7 +91,7 @@ def test_disconfirmation_shares_count_respondents():
 def test_wilcoxon_matches_scipy_with_ties_and_zeros(n):
     rng = np.random.default_rng(n)
     e, p = gap_pairs(rng, n, np.array([-0.5, 0.0, 0.3, 1.0]))
-    ours = gap.signed_rank_pvalues(p - e)
+    ours = gap_distribution.signed_rank_pvalues(p - e)
     for j in range(4):
         d = (p - e)[:, j]
         d = d[~np.isnan(d)]
@@ -103,19 +103,19 @@ def test_wilcoxon_matches_scipy_on_continuous_differences():
     d = rng.normal(0.1, 1.0, (300, 3))
     d[rng.random(d.shape) < 0.1] = np.nan
     expected = [stats.wilcoxon(c[~np.isnan(c)]).pvalue for c in d.T]
-    np.testing.assert_allclose(gap.signed_rank_pvalues(d), expected, rtol=1e-9)
+    np.testing.assert_allclose(gap_distribution.signed_rank_pvalues(d), expected, rtol=1e-9)
 
 
 def test_wilcoxon_is_missing_without_a_nonzero_difference():
     d = np.zeros((80, 2))
     d[:, 1] = np.nan
-    assert np.isnan(gap.signed_rank_pvalues(d)).all()
+    assert np.isnan(gap_distribution.signed_rank_pvalues(d)).all()
 
 
 def counted(d: np.ndarray) -> bool:
     """Whether signed_rank_pvalues takes the counting path (integer data, narrow range)."""
     answered = ~np.isnan(d.T)
-    counts = gap._PairCounts(d.shape[1])
+    counts = gap_distribution.PairCounts(d.shape[1])
     counts.add(np.where(answered, d.T, 0.0), unanswered=d.shape[0] - answered.sum(axis=1))
     return counts.countable
 
@@ -132,7 +132,7 @@ def test_wilcoxon_by_counting_equals_scipy_with_many_ties_and_zeros(n):
     d[:, 3] = rng.integers(-1000, 1001, n)
     d[rng.random(d.shape) < 0.1] = np.nan
     assert counted(d)
-    ours = gap.signed_rank_pvalues(d)
+    ours = gap_distribution.signed_rank_pvalues(d)
     for j in range(d.shape[1]):
         column = d[~np.isnan(d[:, j]), j]
         expected = stats.wilcoxon(column).pvalue if np.any(column != 0) else np.nan
@@ -145,7 +145,7 @@ def test_wilcoxon_falls_back_to_sorting_beyond_the_counting_range():
     d[::7, 0] = 0.0
     assert not counted(d)
     np.testing.assert_allclose(
-        gap.signed_rank_pvalues(d), [stats.wilcoxon(c).pvalue for c in d.T], rtol=1e-9
+        gap_distribution.signed_rank_pvalues(d), [stats.wilcoxon(c).pvalue for c in d.T], rtol=1e-9
     )
 
 

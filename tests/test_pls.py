@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from csi_cli.errors import ModelError
-from csi_cli.methods import pls
+from csi_cli.methods import pls, pls_bootstrap
 
 SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 REFERENCE = SHARED_DATA / "csi" / "reference"
@@ -175,7 +175,7 @@ def test_scaled_matches_standardizing_the_data_first(mobi):
 
 def test_resampled_moments_equal_moments_of_the_repeated_rows(satisfaction):
     _, data = satisfaction
-    counts = pls.draw_counts(np.random.default_rng(3), 4, data.shape[0])
+    counts = pls_bootstrap.draw_counts(np.random.default_rng(3), 4, data.shape[0])
     batch = pls.resampled_moments(data, counts)
     for b in range(4):
         expanded = np.repeat(data, counts[b].astype(int), axis=0)
@@ -189,11 +189,11 @@ def test_unit_moments_equal_moments_of_the_repeated_units(satisfaction, max_unit
     resample's moments are those of the data with each unit's rows repeated."""
     _, data = satisfaction
     rng = np.random.default_rng(11)
-    units = pls.resampling_units(data, rng, max_units=max_units)
+    units = pls_bootstrap.resampling_units(data, rng, max_units=max_units)
     assert units.count == min(max_units, data.shape[0])
     assert units.sizes.sum() == data.shape[0]
-    counts = pls.draw_counts(rng, 3, units.count)
-    batch = pls.unit_moments(units, counts)
+    counts = pls_bootstrap.draw_counts(rng, 3, units.count)
+    batch = pls_bootstrap.unit_moments(units, counts)
     members = _group_members(data.shape[0], max_units, np.random.default_rng(11))
     for b in range(3):
         rows = np.concatenate(
@@ -229,9 +229,9 @@ def test_grouped_bootstrap_standard_errors_match_the_respondent_bootstrap(monkey
     )
     model = pls.PathModel.build({"X": ["x1", "x2", "x3"], "Y": ["y1", "y2", "y3"]}, [("X", "Y")])
     fitted = pls.fit(pls.moments(data), model)
-    respondents = pls.bootstrap(data, model, fitted, resamples=400, seed=2)
-    monkeypatch.setattr(pls, "MAX_UNITS", 500)
-    groups = pls.bootstrap(data, model, fitted, resamples=400, seed=2)
+    respondents = pls_bootstrap.bootstrap(data, model, fitted, resamples=400, seed=2)
+    monkeypatch.setattr(pls_bootstrap, "MAX_UNITS", 500)
+    groups = pls_bootstrap.bootstrap(data, model, fitted, resamples=400, seed=2)
     se_respondents = respondents.estimates.paths.std(axis=0)[0, 1]
     se_groups = groups.estimates.paths.std(axis=0)[0, 1]
     assert se_groups == pytest.approx(se_respondents, rel=0.2)
@@ -242,7 +242,7 @@ def test_grouped_bootstrap_standard_errors_match_the_respondent_bootstrap(monkey
 
 def test_batch_fit_equals_single_fits(satisfaction):
     model, data = satisfaction
-    counts = pls.draw_counts(np.random.default_rng(5), 3, data.shape[0])
+    counts = pls_bootstrap.draw_counts(np.random.default_rng(5), 3, data.shape[0])
     batch, converged = pls.fit_batch(pls.resampled_moments(data, counts), model)
     assert converged.all()
     for b in range(3):
@@ -254,9 +254,9 @@ def test_bootstrap_same_seed_same_draws(satisfaction):
     model, data = satisfaction
     options = pls.PlsOptions(scheme="centroid", **PLSPM)
     fitted = _fit(model, data, scheme="centroid", **PLSPM)
-    first = pls.bootstrap(data, model, fitted, options, resamples=50, seed=7)
-    second = pls.bootstrap(data, model, fitted, options, resamples=50, seed=7)
-    other = pls.bootstrap(data, model, fitted, options, resamples=50, seed=8)
+    first = pls_bootstrap.bootstrap(data, model, fitted, options, resamples=50, seed=7)
+    second = pls_bootstrap.bootstrap(data, model, fitted, options, resamples=50, seed=7)
+    other = pls_bootstrap.bootstrap(data, model, fitted, options, resamples=50, seed=8)
     np.testing.assert_array_equal(first.estimates.paths, second.estimates.paths)
     assert not np.array_equal(first.estimates.paths, other.estimates.paths)
 
@@ -275,10 +275,10 @@ def test_bootstrap_within_r_tolerance_bands(satisfaction, file, tolerance, field
     model, data = satisfaction
     options = pls.PlsOptions(scheme="centroid", **PLSPM)
     fitted = pls.fit(pls.moments(data), model, options)
-    boot = pls.bootstrap(data, model, fitted, options, resamples=1000, seed=1)
+    boot = pls_bootstrap.bootstrap(data, model, fitted, options, resamples=1000, seed=1)
     reference = pd.read_csv(REFERENCE / file, index_col=0)
     draws = _boot_field(model, boot.estimates, reference, field)
-    low, high = pls.percentile_interval(draws)
+    low, high = pls_bootstrap.percentile_interval(draws)
     np.testing.assert_allclose(draws.std(axis=0, ddof=1), reference["std.error"], atol=tolerance)
     np.testing.assert_allclose(low, reference["perc.025"], atol=tolerance)
     np.testing.assert_allclose(high, reference["perc.975"], atol=tolerance)

@@ -19,7 +19,7 @@ import pandas as pd
 from csi_cli.analyses.index_result import IndexResult
 from csi_cli.analysis import Analysis, Description, changes_frame
 from csi_cli.errors import InputError, ModelError, UsageError
-from csi_cli.methods import pls, reliability
+from csi_cli.methods import pls, pls_bootstrap, reliability
 from csi_cli.methods.index import (
     PERMUTATIONS,
     Prepared,
@@ -193,10 +193,10 @@ class _Context:
 
     def _bootstrap(
         self, data: np.ndarray, fitted: pls.PlsEstimates, options: pls.PlsOptions
-    ) -> pls.Bootstrap | None:
+    ) -> pls_bootstrap.Bootstrap | None:
         if self.options.bootstrap <= 0:
             return None
-        return pls.bootstrap(
+        return pls_bootstrap.bootstrap(
             data, self.model, fitted, options, self.options.bootstrap, self.options.seed
         )
 
@@ -319,7 +319,7 @@ class _Context:
         )
 
 
-def _dropped_resamples(boot: pls.Bootstrap | None) -> tuple[str, ...]:
+def _dropped_resamples(boot: pls_bootstrap.Bootstrap | None) -> tuple[str, ...]:
     if boot is None or boot.used == boot.requested:
         return ()
     return (

@@ -16,7 +16,7 @@ import pandas as pd
 from scipy import stats as scipy_stats
 
 from csi_cli.errors import InputError, ModelError, UsageError
-from csi_cli.methods import pls, reliability
+from csi_cli.methods import pls, pls_bootstrap, reliability
 from csi_cli.segments import segment_order
 
 MIN_RESPONDENTS = 10
@@ -145,19 +145,19 @@ def summarize(original: np.ndarray, draws: np.ndarray | None) -> dict[str, np.nd
     se = draws.std(axis=0, ddof=1)
     with np.errstate(divide="ignore", invalid="ignore"):
         t = original / se
-    low, high = pls.percentile_interval(draws, LEVEL)
+    low, high = pls_bootstrap.percentile_interval(draws, LEVEL)
     p = 2 * scipy_stats.t.sf(np.abs(t), df=draws.shape[0] - 1)
     return {"std_error": se, "t": t, "p_value": p, "ci_low": low, "ci_high": high}
 
 
 def bootstrap_means(data: np.ndarray, resamples: int, seed: int) -> np.ndarray:
     """Item means of ``resamples`` bootstrap samples (resamples × p), drawn in batches over
-    the resampling units of :func:`pls.resampling_units`."""
+    the resampling units of :func:`pls_bootstrap.resampling_units`."""
     rng = np.random.default_rng(seed)
-    units = pls.resampling_units(data, rng)
+    units = pls_bootstrap.resampling_units(data, rng)
     draws = []
-    for size in pls.resample_batches(resamples, units.count):
-        counts = pls.draw_counts(rng, size, units.count)
+    for size in pls_bootstrap.resample_batches(resamples, units.count):
+        counts = pls_bootstrap.draw_counts(rng, size, units.count)
         draws.append(units.centre + (counts @ units.first) / (counts @ units.sizes)[:, None])
     return np.concatenate(draws)
 
@@ -209,7 +209,7 @@ def construct_table(
 
 
 def path_table(
-    model: pls.PathModel, fitted: pls.PlsEstimates, boot: pls.Bootstrap | None
+    model: pls.PathModel, fitted: pls.PlsEstimates, boot: pls_bootstrap.Bootstrap | None
 ) -> pd.DataFrame:
     sources, targets = np.nonzero(model.adjacency)
     estimates = fitted.paths[sources, targets]
@@ -226,7 +226,10 @@ def path_table(
 
 
 def outer_table(
-    model: pls.PathModel, fitted: pls.PlsEstimates, stats: pls.Moments, boot: pls.Bootstrap | None
+    model: pls.PathModel,
+    fitted: pls.PlsEstimates,
+    stats: pls.Moments,
+    boot: pls_bootstrap.Bootstrap | None,
 ) -> pd.DataFrame:
     weights = summarize(fitted.weights, None if boot is None else boot.estimates.weights)
     loadings = summarize(fitted.loadings, None if boot is None else boot.estimates.loadings)
@@ -248,7 +251,7 @@ def outer_table(
 
 
 def effects_table(
-    model: pls.PathModel, fitted: pls.PlsEstimates, boot: pls.Bootstrap | None
+    model: pls.PathModel, fitted: pls.PlsEstimates, boot: pls_bootstrap.Bootstrap | None
 ) -> pd.DataFrame:
     total = fitted.total_effects()
     sources, targets = np.nonzero(np.abs(total) > 0)
@@ -389,7 +392,7 @@ def _segment_draws(
     )
     if resamples <= 0:
         return index, None
-    boot = pls.bootstrap(part, model, fitted, options, resamples, seed)
+    boot = pls_bootstrap.bootstrap(part, model, fitted, options, resamples, seed)
     weights = pls.raw_weights(boot.estimates, boot.stats, model, options.scaled)
     return index, construct_index(weights, boot.stats.mean, model, scale)
 
