@@ -9,6 +9,7 @@ import typer
 from csi_cli import __version__
 from csi_cli.commands import (
     analyze,
+    comments,
     common,
     customers,
     experience,
@@ -56,6 +57,7 @@ app.command("gap")(gap.gap)
 app.command("customers")(customers.customers)
 app.command("complaints")(experience.complaints)
 app.command("journey")(experience.journey)
+app.command("comments")(comments.comments)
 app.command("report")(report.report_command)
 app.command("validate")(setup.validate_command)
 app.command("init")(setup.init_command)

@@ -89,6 +89,17 @@ it predicts ``overall`` (and loyalty) out of sample better than the touchpoints 
 40,000 respondents; the 500 of the workbook hold about 10 complainers, too few to show the
 paradox (the analysis says so through its wide intervals).
 
+**Comments** ``意见`` (about 70% answered) follow the NPS group (``COMMENT_MIX``): each joins one to
+three phrases (``COMMENT_PHRASES``, Chinese with some English) drawn from pools by group —
+detractors (0–6) write about slow delivery (45%: 配送太慢了, 快递三天才到, …) and customer
+service (35%: 客服态度很差, …); promoters (9–10) about price (45%: 价格实惠, 性价比高, …) and
+quality (35%: 质量很好, …); passives mostly neutral phrases; everyone some neutral ones. So the
+delivery/配送 and service/客服 themes are the most frequent among detractors and carry the
+largest satisfaction and NPS penalty; price/价格 and quality/质量 lead among promoters; 客服 and
+a delivery word are top distinguishing terms of detractors, 价格/质量 of promoters. Three
+comments hold personal data (a mainland mobile, an e-mail, a UK number) that every output must
+mask.
+
 A few answers are blank (eight respondents miss one CSI item each) and one comment holds text that
 looks like a spreadsheet formula, another HTML: exports must show both as plain text.
 """
@@ -318,22 +329,66 @@ def _customers(frame: pd.DataFrame, seed: int = CUSTOMER_SEED) -> dict[str, np.n
     }
 
 
-COMMENT_TOPICS = ("送货", "包装", "客服", "价格", "退货", "页面", "质量", "发票")
-COMMENT_VERDICTS = ("很快", "太慢了", "还可以", "不满意", "很满意", "有待改进")
+COMMENT_SEED = 20261216  # the comments' own generator: the other columns never change
+#: Comment phrases by theme and tone; a comment joins one to three of them.
+COMMENT_PHRASES = {
+    "delivery_bad": ("配送太慢了", "快递三天才到", "物流慢得离谱", "送货太慢", "发货慢，等了一周",
+                     "delivery was slow", "the courier came two days late"),
+    "service_bad": ("客服态度很差", "客服一直不回复", "找客服没人理", "客服踢皮球",
+                    "customer service never answered", "客服回复太慢"),
+    "price_good": ("价格实惠", "价格很便宜", "性价比高", "优惠力度大", "great price",
+                   "price is fair"),
+    "quality_good": ("质量很好", "质量不错", "做工精细", "品质有保证", "quality is excellent",
+                     "good quality"),
+    "neutral": ("还可以", "一般般", "页面有点乱", "包装还行", "希望多做活动", "app is ok",
+                "发票开得及时", "下次再看看"),
+}  # fmt: skip
+#: Theme mix of a comment by NPS group: (phrase pool, probability).
+COMMENT_MIX = {
+    "detractor": {"delivery_bad": 0.45, "service_bad": 0.35, "neutral": 0.20},
+    "passive": {"delivery_bad": 0.10, "service_bad": 0.10, "price_good": 0.15,
+                "quality_good": 0.15, "neutral": 0.50},
+    "promoter": {"price_good": 0.45, "quality_good": 0.35, "neutral": 0.20},
+}  # fmt: skip
+#: Personal data a few customers leave in their comment (the reports must mask it).
+PERSONAL_COMMENTS = (
+    "快递太慢了，请打我电话 138 1234 5678",
+    "客服不理人，邮箱 zhang.wei@example.com 回复我",
+    "delivery was slow, call me on +44 20 7946 0958",
+)
 TRICKY_COMMENTS = (
     '=HYPERLINK("http://example.invalid","点击领奖")',
     "<script>alert('x')</script> 页面打不开",
 )
 
 
-def _comments(rng: np.random.Generator, n: int) -> np.ndarray:
-    """Free text: mostly topic + verdict (48 distinct), some blank, two hostile-looking ones."""
-    topics = rng.choice(COMMENT_TOPICS, size=n)
-    verdicts = rng.choice(COMMENT_VERDICTS, size=n)
-    comments = np.array([f"{t}{v}" for t, v in zip(topics, verdicts, strict=True)], dtype=object)
+def _comments(rng: np.random.Generator, nps: np.ndarray) -> np.ndarray:
+    """Free text whose topic follows the NPS group (``COMMENT_MIX``); some blank, a few hostile.
+
+    Blanks and the two hostile texts are placed by the survey's generator, as before; the
+    comments' content comes from their own generator (``COMMENT_SEED``).
+    """
+    n = nps.size
+    rng.choice(8, size=n), rng.choice(6, size=n)  # draws of the earlier version: kept, so the
+    # blank rows of the other columns, drawn after, stay where they were
+    own = np.random.default_rng(COMMENT_SEED)
+    group = np.where(nps <= 6, "detractor", np.where(nps >= 9, "promoter", "passive"))
+    comments = np.empty(n, dtype=object)
+    for name, mix in COMMENT_MIX.items():
+        rows = np.flatnonzero(group == name)
+        comments[rows] = [_comment(own, mix) for _ in rows]
     comments[rng.random(n) < 0.3] = None
-    comments[rng.choice(n, size=len(TRICKY_COMMENTS), replace=False)] = TRICKY_COMMENTS
+    tricky = rng.choice(n, size=len(TRICKY_COMMENTS), replace=False)
+    comments[tricky] = TRICKY_COMMENTS
+    ordinary = np.setdiff1d(np.flatnonzero(pd.notna(comments)), tricky)
+    comments[own.choice(ordinary, size=len(PERSONAL_COMMENTS), replace=False)] = PERSONAL_COMMENTS
     return comments
+
+
+def _comment(rng: np.random.Generator, mix: dict[str, float]) -> str:
+    pools = rng.choice(list(mix), size=rng.integers(1, 4), p=list(mix.values()))
+    phrases = [COMMENT_PHRASES[pool][rng.integers(len(COMMENT_PHRASES[pool]))] for pool in pools]
+    return "，".join(dict.fromkeys(phrases))
 
 
 def make_frame(seed: int = SEED, n: int = N_RESPONDENTS) -> pd.DataFrame:
@@ -350,6 +405,9 @@ def make_frame(seed: int = SEED, n: int = N_RESPONDENTS) -> pd.DataFrame:
         dt.date(int(MONTHS[m][:4]), int(MONTHS[m][5:]), int(d))
         for m, d in zip(month_index, days, strict=True)
     ]
+    overall = _overall(rng, kano, latent["SAT"])
+    gaps = _gaps(rng, n)
+    nps = np.clip(np.round(7.2 + 2 * latent["LOY"] + rng.standard_normal(n)), 0, 10)
     frame = pd.DataFrame(
         {
             "resp_id": np.arange(1001, 1001 + n),
@@ -357,10 +415,10 @@ def make_frame(seed: int = SEED, n: int = N_RESPONDENTS) -> pd.DataFrame:
             "地区": np.array(REGIONS, dtype=object)[region],
             **items,
             **kano,
-            "overall": _overall(rng, kano, latent["SAT"]),
-            **_gaps(rng, n),
-            "NPS": np.clip(np.round(7.2 + 2 * latent["LOY"] + rng.standard_normal(n)), 0, 10),
-            "意见": _comments(rng, n),
+            "overall": overall,
+            **gaps,
+            "NPS": nps,
+            "意见": _comments(rng, nps),
         }
     )
     blanks = rng.choice(n, size=8, replace=False)

@@ -26,6 +26,7 @@ MODULES = {
     "customers": "csi_cli.analyses.customers",
     "complaints": "csi_cli.analyses.complaints",
     "journey": "csi_cli.analyses.journey",
+    "comments": "csi_cli.analyses.comments",
 }
 
 

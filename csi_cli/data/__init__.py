@@ -1,0 +1,1 @@
+"""Data files shipped with csi (stopword lists; see README.md here)."""
