@@ -340,7 +340,7 @@ def test_analyze_nests_both_analyses_and_every_format_renders(tmp_path, sample_f
     assert _invoke("complaints", sample_file, "-o", html).exit_code == 0
     text = html.read_text(encoding="utf-8")
     assert "The complaint iceberg" in text and "<svg" in text
-    markdown = _invoke("complaints", sample_file, "--format", "md")
+    markdown = _invoke("complaints", sample_file, "--format", "md", "--detail", "full")
     assert "Service-recovery paradox" in markdown.stdout
     workbook = tmp_path / "r.xlsx"
     assert _invoke("complaints", sample_file, "-o", workbook).exit_code == 0

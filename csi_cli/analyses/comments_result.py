@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from csi_cli.methods.comments import CommentFindings
-from csi_cli.results import Chart, Figure, Table, records
+from csi_cli.results import Chart, Figure, Table, diagnostic, records
 
 #: Keys of every theme in the JSON document (the issue's contract first).
 THEME_KEYS = (
@@ -138,7 +138,11 @@ class CommentsResult:
                 key="comment_verbatims",
             )
         )
-        return tables
+        first = tables[0]
+        shown = [c for c in COMPACT_THEMES if c in first.frame.columns]
+        mentioned = first.frame[first.frame["share"] > 0]  # themes nobody wrote about: in full
+        compact = replace(first, frame=mentioned[shown], key="comment_themes_summary", note="")
+        return [compact, *diagnostic(*tables)]
 
     def _theme_table(self) -> Table:
         themes = self.findings.themes
@@ -178,3 +182,7 @@ class CommentsResult:
             chart=chart,
             key=f"comment_themes_by_{kind}",
         )
+
+
+#: Columns of the themes table in the compact view (the full table is a diagnostic table).
+COMPACT_THEMES = ("theme", "share", "difference", "diff_ci_low", "diff_ci_high", "p_adj")

@@ -19,7 +19,7 @@ from csi_cli.analyses import experience_inputs as inputs
 from csi_cli.analysis import Analysis, Description, changes_frame
 from csi_cli.methods import complaints as cm
 from csi_cli.methods.regression import OlsFit
-from csi_cli.results import Chart, Figure, Table, plain, records
+from csi_cli.results import Chart, Figure, Table, diagnostic, plain, records
 from csi_cli.segments import segment_labels, segment_order
 
 if TYPE_CHECKING:
@@ -159,7 +159,7 @@ class ComplaintsResult:
                                 key="complaints_channels"))  # fmt: skip
         if self.segments is not None:
             tables.append(_segments_table(self.by or "", self.segments))
-        return tables
+        return tables[:1] + diagnostic(*tables[1:])  # the iceberg is the compact view
 
 
 def _recovery_records(recovery: cm.Recovery | None) -> list[dict[str, Any]] | None:

@@ -20,7 +20,7 @@ from csi_cli.methods.nps import (
     nps_difference,
     nps_summary,
 )
-from csi_cli.results import Chart, Figure, Table, plain, records, respondents_used
+from csi_cli.results import Chart, Figure, Table, diagnostic, plain, records, respondents_used
 from csi_cli.segments import segment_labels, segment_order
 
 if TYPE_CHECKING:
@@ -72,7 +72,7 @@ class NpsResult:
 
     def tables(self) -> list[Table]:
         """Composition (bar chart), the NPS with its CI, and segments when asked for."""
-        tables = [_composition_table(self.summary), _score_table(self.summary)]
+        tables = [_composition_table(self.summary), *diagnostic(_score_table(self.summary))]
         if self.segments is not None:
             tables.append(_segment_table(self.by or "", self.segments, self.segment_test or {}))
         return tables
