@@ -1,5 +1,6 @@
-"""The vectorised scan of a sheet's cell references (``reading._reference_extent``), which sizes
-a workbook before it is opened, against a plain regular-expression reading of the same XML."""
+"""The vectorised scan of a sheet's cell references (``workbook_limits.reference_extent``),
+which sizes a workbook before it is opened, against a plain regular-expression reading of the
+same XML."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import re
 from hypothesis import given
 from hypothesis import strategies as st
 
-from csi_cli.reading import _reference_extent
+from csi_cli.workbook_limits import reference_extent
 
 COLUMN = st.text(alphabet="ABCDEFGHIJKLMNOPQRSTUVWXYZ", min_size=1, max_size=3)
 ROW = st.integers(min_value=1, max_value=99_999_999)
@@ -32,12 +33,12 @@ def expected_extent(xml: bytes) -> tuple[int, int]:
 def test_extent_is_the_furthest_row_and_column(cells: list[tuple[str, int]], row: int) -> None:
     body = "".join(f'<c r="{c}{r}" t="n"><v>{r}</v></c>' for c, r in cells)
     xml = f'<sheetData><row r="{row}">{body}</row></sheetData>'.encode()
-    assert _reference_extent(xml) == expected_extent(xml)
+    assert reference_extent(xml) == expected_extent(xml)
 
 
 def test_reference_at_the_very_end_of_the_buffer() -> None:
-    assert _reference_extent(b'<c r="XFD1048576"') == (1_048_576, 16_384)
+    assert reference_extent(b'<c r="XFD1048576"') == (1_048_576, 16_384)
 
 
 def test_no_reference_is_no_extent() -> None:
-    assert _reference_extent(b"<sheetData></sheetData>") == (0, 0)
+    assert reference_extent(b"<sheetData></sheetData>") == (0, 0)
