@@ -18,6 +18,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from timing import best_of  # bench/timing.py (the script's folder is on sys.path)
 
 from csi_cli.layout import ECSI_PATHS
 from csi_cli.methods import pls, pls_bootstrap
@@ -61,15 +62,6 @@ def ecsi_data(n: int, seed: int = 0) -> tuple[pd.DataFrame, dict, list]:
     return pd.DataFrame(columns), blocks, paths
 
 
-def best_of(runs: int, action) -> float:
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        action()
-        times.append(time.perf_counter() - start)
-    return min(times)
-
-
 def ours(frame: pd.DataFrame, model: pls.PathModel) -> float:
     data = frame[list(model.items)].to_numpy(float)
 
@@ -77,7 +69,7 @@ def ours(frame: pd.DataFrame, model: pls.PathModel) -> float:
         fitted = pls.fit(pls.moments(data), model)
         pls_bootstrap.bootstrap(data, model, fitted, resamples=RESAMPLES, seed=1)
 
-    return best_of(3, action)
+    return best_of(action)
 
 
 def seminr_time(frame: pd.DataFrame, blocks: dict, paths: list, modes: dict, nboot: int) -> float:
@@ -122,7 +114,7 @@ def million() -> None:
     def action() -> None:
         pls.fit(pls.moments(data), model)
 
-    print(f"{'single fit, 1,000,000 × 21':<28} ours: {best_of(3, action):.3f} s")
+    print(f"{'single fit, 1,000,000 × 21':<28} ours: {best_of(action):.3f} s")
 
 
 def main() -> None:

@@ -8,11 +8,9 @@ impact, verbatims), and their ratio. Target (issue 16): the analysis ≤ 10 s.
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable
-
 import numpy as np
 import pandas as pd
+from timing import best_of  # bench/timing.py (the script's folder is on sys.path)
 
 from csi_cli.methods.comments import CommentSettings, Contrast, analyse_comments
 from csi_cli.methods.text import make_segmenter
@@ -52,16 +50,6 @@ PHRASES = (
     "配送员没打电话就放门口",
     "做工精细",
 )
-
-
-def best_of(step: Callable[[], object], repeats: int = REPEATS) -> float:
-    """Fastest wall time of ``repeats`` runs, in seconds."""
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        step()
-        times.append(time.perf_counter() - start)
-    return min(times)
 
 
 def make_comments(rng: np.random.Generator, n: int) -> pd.Series:

@@ -10,10 +10,8 @@ curve, Dick & Basu, the retention logit with marginal effects) ≤ 2 s.
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable
-
 import numpy as np
+from timing import best_of  # bench/timing.py (the script's folder is on sys.path)
 
 from csi_cli.analyses.customer_inputs import CustomersSpec, Inputs, Rating
 from csi_cli.analyses.customers import analyse
@@ -22,16 +20,6 @@ from csi_cli.methods import customers, loyalty
 RESPONDENTS = 1_000_000
 REPEATS = 3
 TARGET_SECONDS = 2.0
-
-
-def best_of(step: Callable[[], object], repeats: int = REPEATS) -> float:
-    """Fastest wall time of ``repeats`` runs, in seconds."""
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        step()
-        times.append(time.perf_counter() - start)
-    return min(times)
 
 
 def make_inputs(n: int = RESPONDENTS, seed: int = 1) -> Inputs:

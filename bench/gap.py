@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import os
 import sys
-import time
-from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -19,21 +17,13 @@ from scipy import stats
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from timing import best_of  # bench/timing.py (the script's folder is on sys.path)
+
 from csi_cli.layout import SERVQUAL22
 from csi_cli.methods.gap import GapInputs, gap_tables
 
 ITEMS = tuple(f"Q{i}" for i in range(1, 23))
 BUDGET_SECONDS = 1.5
-
-
-def best_of(function: Callable[[], object], repeats: int = 3) -> float:
-    """The fastest of ``repeats`` wall-clock timings, in seconds."""
-    timings = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        function()
-        timings.append(time.perf_counter() - start)
-    return min(timings)
 
 
 def survey_arrays(n: int, seed: int = 1) -> tuple[np.ndarray, np.ndarray]:

@@ -13,8 +13,6 @@ from __future__ import annotations
 
 import os
 import sys
-import time
-from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -22,22 +20,14 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from timing import best_of  # bench/timing.py (the script's folder is on sys.path)
+
 from csi_cli.methods import complaints as cm
 from csi_cli.methods.binary import parse_binary
 from csi_cli.methods.journey import journey_analysis
 
 TOUCHPOINTS = ("awareness", "browse", "order", "payment", "delivery", "service")
 BUDGET_SECONDS = 3.0
-
-
-def best_of(function: Callable[[], object], repeats: int = 3) -> float:
-    """The fastest of ``repeats`` wall-clock timings, in seconds."""
-    timings = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        function()
-        timings.append(time.perf_counter() - start)
-    return min(timings)
 
 
 def survey(n: int, seed: int = 1) -> dict[str, object]:

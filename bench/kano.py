@@ -7,11 +7,9 @@ any table lookup can reach. Target: classification ≤ 2 s.
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable
-
 import numpy as np
 import pandas as pd
+from timing import best_of  # bench/timing.py (the script's folder is on sys.path)
 
 from csi_cli.methods import kano
 from csi_cli.methods.kano_answers import parse_answers
@@ -20,16 +18,6 @@ RESPONDENTS = 1_000_000
 ATTRIBUTES = 20
 REPEATS = 3
 TARGET_SECONDS = 2.0
-
-
-def best_of(step: Callable[[], object], repeats: int = REPEATS) -> float:
-    """Fastest wall time of ``repeats`` runs, in seconds."""
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        step()
-        times.append(time.perf_counter() - start)
-    return min(times)
 
 
 def classify_counts(functional: np.ndarray, dysfunctional: np.ndarray) -> np.ndarray:

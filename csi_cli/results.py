@@ -7,7 +7,7 @@ Renderers (terminal, Markdown, HTML, xlsx) only ever see :class:`Table` objects 
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal, Protocol, runtime_checkable
 
@@ -68,6 +68,15 @@ def respondents_used(n_used: int, n: int, reason: str) -> str:
     ``"492 of 500 (8 left out: a blank CSI answer)"``."""
     because = f": {reason}" if reason else ""
     return f"{n_used} of {n} ({n - n_used} left out{because})"
+
+
+def summary_of(table: Table, columns: Sequence[str], rows: Any = None) -> Table:
+    """A compact view of ``table`` for the terminal: only ``columns`` (those it has) and the
+    ``rows`` selected (a boolean mask; all by default), without note or chart; its key gains
+    ``_summary`` (the full table stays, as a diagnostic)."""
+    frame = table.frame if rows is None else table.frame[rows]
+    shown = [c for c in columns if c in frame.columns]
+    return replace(table, frame=frame[shown], key=f"{table.key}_summary", chart=None, note="")
 
 
 def diagnostic(*tables: Table) -> list[Table]:

@@ -137,3 +137,21 @@ def run_analysis(name: str, survey: Any, **settings: Any) -> Any:
     shared = {k: settings.pop(k) for k in ("seed", "bootstrap", "by") if k in settings}
     own = analysis.options_type(**settings)
     return analysis.run(survey, RunOptions(**shared, analyses={name: own}))
+
+
+def invoke_cli(*args: Any) -> Any:
+    """Run the ``csi`` Typer app in-process (CliRunner) with ``args`` as text."""
+    from typer.testing import CliRunner
+
+    from csi_cli.cli import app
+
+    return CliRunner().invoke(app, [str(a) for a in args])
+
+
+def cli_json(*args: Any) -> Any:
+    """The JSON document of a ``csi`` command that must succeed."""
+    import json
+
+    result = invoke_cli(*args, "--format", "json")
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)

@@ -15,6 +15,7 @@ from statsmodels.stats.proportion import proportion_confint
 
 from csi_cli.methods import complaints as cm
 from tests.designed_sample import arrays, generator, large_frame
+from tests.helpers import cli_json, invoke_cli
 
 answers = st.sampled_from([0.0, 1.0, np.nan])
 
@@ -263,25 +264,9 @@ def _complaint_file(tmp_path, n=400, seed=11, *, problem=True, name="c.csv"):
     return path, frame
 
 
-def _invoke(*args):
-    from typer.testing import CliRunner
-
-    from csi_cli.cli import app
-
-    return CliRunner().invoke(app, [str(a) for a in args])
-
-
-def _json(*args):
-    result = _invoke(*args, "--format", "json")
-    assert result.exit_code == 0, result.output
-    import json
-
-    return json.loads(result.stdout)
-
-
 def test_command_json_against_independent_computations(tmp_path):
     path, frame = _complaint_file(tmp_path)
-    document = _json("complaints", path, "--complaints", 250)
+    document = cli_json("complaints", path, "--complaints", 250)
     assert document.keys() >= ISSUE_KEYS
     had = (frame["遇到问题"] == "有") | (frame["Complaint"] == "Yes")
     voiced = int((frame["Complaint"] == "Yes").sum())
@@ -320,7 +305,7 @@ def test_command_json_against_independent_computations(tmp_path):
 
 def test_without_a_problem_question_the_base_is_the_dissatisfied(tmp_path):
     path, frame = _complaint_file(tmp_path, problem=False)
-    document = _json("complaints", path)
+    document = cli_json("complaints", path)
     dissatisfied = (frame["overall"] <= 4) | (frame["Complaint"] == "Yes")
     assert document["base"] == "dissatisfied"
     assert document["problem_rate"] == pytest.approx(dissatisfied.mean())
@@ -333,17 +318,17 @@ def test_without_a_problem_question_the_base_is_the_dissatisfied(tmp_path):
 
 
 def test_analyze_nests_both_analyses_and_every_format_renders(tmp_path, sample_file):
-    document = _json("analyze", sample_file, "--bootstrap", 0)
+    document = cli_json("analyze", sample_file, "--bootstrap", 0)
     assert document["complaints"].keys() >= ISSUE_KEYS
     assert {"r2_journey", "consistency", "weakest_link"} <= document["journey"].keys()
     html = tmp_path / "r.html"
-    assert _invoke("complaints", sample_file, "-o", html).exit_code == 0
+    assert invoke_cli("complaints", sample_file, "-o", html).exit_code == 0
     text = html.read_text(encoding="utf-8")
     assert "The complaint iceberg" in text and "<svg" in text
-    markdown = _invoke("complaints", sample_file, "--format", "md", "--detail", "full")
+    markdown = invoke_cli("complaints", sample_file, "--format", "md", "--detail", "full")
     assert "Service-recovery paradox" in markdown.stdout
     workbook = tmp_path / "r.xlsx"
-    assert _invoke("complaints", sample_file, "-o", workbook).exit_code == 0
+    assert invoke_cli("complaints", sample_file, "-o", workbook).exit_code == 0
     import zipfile
 
     with zipfile.ZipFile(workbook) as archive:
@@ -356,7 +341,7 @@ def test_segments_and_channels(tmp_path):
     frame["region"] = np.where(np.arange(len(frame)) % 3 == 0, "north", "south")
     frame["channel"] = np.where(frame["Complaint"] == "Yes", "phone", "")
     frame.to_csv(path, index=False)
-    document = _json("complaints", path, "--by", "region")
+    document = cli_json("complaints", path, "--by", "region")
     rows = {row["segment"]: row for row in document["segments"]}
     for region, row in rows.items():
         part = frame[frame["region"] == region]
@@ -370,7 +355,7 @@ def test_segments_and_channels(tmp_path):
 def test_period_report_compares_voice_and_resolution_rates(tmp_path):
     path, frame = _complaint_file(tmp_path, n=800)
     out = tmp_path / "out"
-    result = _invoke("report", path, "--period", "2026-10", "--output-dir", out,
+    result = invoke_cli("report", path, "--period", "2026-10", "--output-dir", out,
                      "--history", tmp_path / "h.sqlite")  # fmt: skip
     assert result.exit_code in (0, 3), result.output
     import json
@@ -409,7 +394,7 @@ def test_alert_sentence_names_the_rate():
 def test_file_without_a_complaint_question_is_refused(tmp_path):
     path, frame = _complaint_file(tmp_path)
     frame.drop(columns=["Complaint"]).to_csv(path, index=False)
-    result = _invoke("complaints", path)
+    result = invoke_cli("complaints", path)
     assert result.exit_code == 2
     assert "c.csv" in result.stderr and "no complaint question found" in result.stderr
     assert "[complaints] complained" in result.stderr and "Traceback" not in result.output
@@ -419,20 +404,20 @@ def test_unknown_yes_no_answer_stops_the_command(tmp_path):
     path, frame = _complaint_file(tmp_path)
     frame.loc[3, "Complaint"] = "maybe"
     frame.to_csv(path, index=False)
-    result = _invoke("complaints", path)
+    result = invoke_cli("complaints", path)
     assert result.exit_code == 2
     assert "[unknown-yes-no]" in result.stderr and "row 5" in result.stderr
     assert "'maybe'" in result.stderr and "[complaints.answers]" in result.stderr
     spec = tmp_path / "s.toml"
     spec.write_text("[complaints.answers]\nmaybe = false\n", encoding="utf-8")
-    assert _invoke("complaints", path, "--spec", spec).exit_code == 0
+    assert invoke_cli("complaints", path, "--spec", spec).exit_code == 0
 
 
 def test_spec_naming_a_missing_column_is_reported(tmp_path):
     path, _ = _complaint_file(tmp_path)
     spec = tmp_path / "s.toml"
     spec.write_text('[complaints]\nresolved = "solved?"\n', encoding="utf-8")
-    result = _invoke("complaints", path, "--spec", spec)
+    result = invoke_cli("complaints", path, "--spec", spec)
     assert result.exit_code == 2
     assert "[missing-column]" in result.stderr and "solved?" in result.stderr
     assert "[complaints] resolved" in result.stderr
@@ -451,18 +436,18 @@ def test_bad_spec_sections_exit_2(tmp_path, section, says):
     path, _ = _complaint_file(tmp_path)
     spec = tmp_path / "s.toml"
     spec.write_text(section, encoding="utf-8")
-    result = _invoke("complaints", path, "--spec", spec)
+    result = invoke_cli("complaints", path, "--spec", spec)
     assert result.exit_code == 2, result.output
     assert says in result.stderr and "s.toml" in result.stderr
 
 
 def test_negative_complaint_count_is_a_usage_error(tmp_path):
     path, _ = _complaint_file(tmp_path)
-    result = _invoke("complaints", path, "--complaints", -1)
+    result = invoke_cli("complaints", path, "--complaints", -1)
     assert result.exit_code == 2
 
 
 def test_sample_reading_covers_the_designed_voice_rate(sample_file):
-    document = _json("complaints", sample_file)
+    document = cli_json("complaints", sample_file)
     assert document["voice_ci_low"] < generator().VOICE_RATE < document["voice_ci_high"]
     assert document["columns"]["complained"] == "投诉"

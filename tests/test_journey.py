@@ -17,6 +17,7 @@ from sklearn.model_selection import PredefinedSplit, cross_val_predict
 from csi_cli.methods import journey as jm
 from csi_cli.methods.regression import ols_hc3
 from tests.designed_sample import arrays, generator, large_frame
+from tests.helpers import cli_json, invoke_cli
 
 
 @pytest.fixture(scope="module")
@@ -211,25 +212,9 @@ def _journey_file(tmp_path, n=300, seed=21, *, journey=True, name="j.csv"):
     return path, frame
 
 
-def _invoke(*args):
-    from typer.testing import CliRunner
-
-    from csi_cli.cli import app
-
-    return CliRunner().invoke(app, [str(a) for a in args])
-
-
-def _json(*args):
-    import json
-
-    result = _invoke(*args, "--format", "json")
-    assert result.exit_code == 0, result.output
-    return json.loads(result.stdout)
-
-
 def test_command_json_against_independent_computations(tmp_path):
     path, frame = _journey_file(tmp_path)
-    document = _json("journey", path, "--seed", 4, "--bootstrap", 500)
+    document = cli_json("journey", path, "--seed", 4, "--bootstrap", 500)
     assert document.keys() >= ISSUE_KEYS
     touch = frame[[f"TP{k}" for k in range(1, 5)]].to_numpy(float)
     y = frame["overall"].to_numpy(float)
@@ -263,7 +248,7 @@ def test_command_json_against_independent_computations(tmp_path):
 
 def test_without_a_journey_rating_the_comparison_is_skipped(tmp_path):
     path, _ = _journey_file(tmp_path, journey=False)
-    document = _json("journey", path)
+    document = cli_json("journey", path)
     assert document["r2_journey"] is None and document["r2"] == []
     assert any("no journey rating" in note for note in document["skipped"])
     assert document["consistency"]["estimate"] is not None
@@ -274,7 +259,7 @@ def test_spec_orders_touchpoints_and_sets_the_threshold(tmp_path):
     spec = tmp_path / "s.toml"
     spec.write_text('[journey]\ntouchpoints = ["TP3", "TP1"]\ndissatisfied = 6\nfolds = 5\n',
                     encoding="utf-8")  # fmt: skip
-    document = _json("journey", path, "--spec", spec)
+    document = cli_json("journey", path, "--spec", spec)
     assert [t["touchpoint"] for t in document["touchpoints"]] == ["TP3", "TP1"]
     failed = (frame[["TP3", "TP1"]] <= 6).any(axis=1)
     assert document["weakest_link"]["n_failed"] == failed.sum()
@@ -282,7 +267,7 @@ def test_spec_orders_touchpoints_and_sets_the_threshold(tmp_path):
 
 
 def test_sample_reading_recovers_the_design(sample_file):
-    document = _json("journey", sample_file, "--bootstrap", 1000)
+    document = cli_json("journey", sample_file, "--bootstrap", 1000)
     assert document["ci_low"] > 0  # the journey rating predicts satisfaction better
     assert document["consistency"]["ci_high"] < 0  # inconsistency lowers satisfaction
     top = max(document["touchpoints"], key=lambda t: t["importance"])["touchpoint"]
@@ -294,7 +279,7 @@ def test_period_report_compares_consistency(tmp_path):
 
     path, frame = _journey_file(tmp_path, n=400)
     out = tmp_path / "out"
-    result = _invoke("report", path, "--period", "2026-10", "--output-dir", out)
+    result = invoke_cli("report", path, "--period", "2026-10", "--output-dir", out)
     assert result.exit_code in (0, 3), result.output
     document = json.loads((out / "csi-report-2026-10.json").read_text(encoding="utf-8"))
     change = next(c for c in document["changes"] if c["measure"] == "journey:touchpoint_sd")
@@ -322,7 +307,7 @@ def test_alert_sentence_for_consistency():
 def test_file_without_touchpoints_is_refused(tmp_path):
     path, frame = _journey_file(tmp_path)
     frame[["date", "overall"]].to_csv(path, index=False)
-    result = _invoke("journey", path)
+    result = invoke_cli("journey", path)
     assert result.exit_code == 2
     assert "j.csv" in result.stderr and "no touchpoint ratings found" in result.stderr
 
@@ -331,7 +316,7 @@ def test_too_few_complete_respondents_is_a_model_error(tmp_path):
     path, frame = _journey_file(tmp_path, n=40)
     frame.loc[5:, "TP2"] = np.nan
     frame.to_csv(path, index=False)
-    result = _invoke("journey", path)
+    result = invoke_cli("journey", path)
     assert result.exit_code == 2
     assert "needs at least 20 respondents who rated every touchpoint" in result.stderr
     assert "5 did" in result.stderr and "Traceback" not in result.output
@@ -342,7 +327,7 @@ def test_text_in_a_touchpoint_is_reported(tmp_path):
     frame["TP3"] = frame["TP3"].astype(object)
     frame.loc[2, "TP3"] = "很好"
     frame.to_csv(path, index=False)
-    result = _invoke("journey", path)
+    result = invoke_cli("journey", path)
     assert result.exit_code == 2
     assert "[text-in-rating]" in result.stderr and "TP3" in result.stderr
     assert "row 4" in result.stderr
@@ -360,6 +345,6 @@ def test_bad_journey_spec_exits_2(tmp_path, section, says):
     path, _ = _journey_file(tmp_path)
     spec = tmp_path / "s.toml"
     spec.write_text(section, encoding="utf-8")
-    result = _invoke("journey", path, "--spec", spec)
+    result = invoke_cli("journey", path, "--spec", spec)
     assert result.exit_code == 2, result.output
     assert says in result.stderr

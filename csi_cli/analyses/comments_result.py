@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from csi_cli.methods.comments import CommentFindings
-from csi_cli.results import Chart, Figure, Table, diagnostic, records
+from csi_cli.results import Chart, Figure, Table, diagnostic, records, summary_of
 
 #: Keys of every theme in the JSON document (the issue's contract first).
 THEME_KEYS = (
@@ -138,11 +138,9 @@ class CommentsResult:
                 key="comment_verbatims",
             )
         )
-        first = tables[0]
-        shown = [c for c in COMPACT_THEMES if c in first.frame.columns]
-        mentioned = first.frame[first.frame["share"] > 0]  # themes nobody wrote about: in full
-        compact = replace(first, frame=mentioned[shown], key="comment_themes_summary", note="")
-        return [compact, *diagnostic(*tables)]
+        themes = tables[0]
+        mentioned = themes.frame["share"] > 0  # themes nobody wrote about: in the full table
+        return [summary_of(themes, COMPACT_THEMES, mentioned), *diagnostic(*tables)]
 
     def _theme_table(self) -> Table:
         themes = self.findings.themes

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 import numpy as np
@@ -10,7 +10,7 @@ import pandas as pd
 
 from csi_cli.methods.customers import Concentration, ValueAtRisk
 from csi_cli.methods.loyalty import LoyaltyRatio, Retention
-from csi_cli.results import Chart, Figure, Table, diagnostic, plain, records
+from csi_cli.results import Chart, Figure, Table, diagnostic, plain, records, summary_of
 
 #: Columns of the tier table in the JSON document (the contract's keys first).
 TIER_KEYS = (
@@ -164,7 +164,9 @@ class CustomersResult:
         tables = [table for make in makers if (table := make()) is not None]
         if self.skipped and tables:
             tables[0] = _with_note(tables[0], " ".join(self.skipped))
-        return _compact(tables, COMPACT_PYRAMID) + diagnostic(*tables)
+        if not tables:
+            return []
+        return [summary_of(tables[0], COMPACT_PYRAMID), *diagnostic(*tables)]
 
     def _pyramid_table(self) -> Table | None:
         if self.tiers.empty:
@@ -411,14 +413,3 @@ def _with_note(table: Table, note: str) -> Table:
 
 #: Columns of the pyramid in the compact view (the full pyramid is a diagnostic table).
 COMPACT_PYRAMID = ("tier", "n", "share_customers", "share_value", "satisfaction", "nps")
-
-
-def _compact(tables: list[Table], columns: tuple[str, ...]) -> list[Table]:
-    """The first table with only ``columns`` (those it has), as the compact view."""
-    if not tables or (tables[0].chart is None and not tables[0].frame.columns.size):
-        return []
-    first = tables[0]
-    shown = [c for c in columns if c in first.frame.columns]
-    return [
-        replace(first, frame=first.frame[shown], key=f"{first.key}_summary", chart=None, note="")
-    ]

@@ -7,7 +7,7 @@ between periods (numerics in :mod:`csi_cli.methods.journey`; columns in
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -18,7 +18,7 @@ from csi_cli.analysis import Analysis, Description, changes_frame
 from csi_cli.errors import ModelError
 from csi_cli.methods import journey as jm
 from csi_cli.methods.twosample import welch_differences
-from csi_cli.results import Chart, Figure, Table, diagnostic, plain, records
+from csi_cli.results import Chart, Figure, Table, diagnostic, plain, records, summary_of
 from csi_cli.survey import infer_scale
 
 if TYPE_CHECKING:
@@ -134,12 +134,9 @@ class JourneyResult:
         if j.r2:
             tables.append(_r2_table(j.r2))
         tables += [_consistency_table(j), _weakest_table(j), _touchpoint_table(j)]
-        if not tables:
-            return []
-        first = tables[0]
-        shown = [c for c in COMPACT_R2 if c in first.frame.columns]
-        compact = replace(first, frame=first.frame[shown], key=f"{first.key}_summary", note="")
-        return [compact, *diagnostic(*tables)]
+        if not j.r2:  # no journey rating: the consistency effect is the compact view
+            return tables[:1] + diagnostic(*tables[1:])
+        return [summary_of(tables[0], COMPACT_R2), *diagnostic(*tables)]
 
 
 def _effect_document(effect: jm.ConsistencyEffect | None) -> dict[str, Any] | None:
