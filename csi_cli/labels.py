@@ -286,14 +286,6 @@ def _holds(scale: LabelScale, numbers: Sequence[float]) -> bool:
     return scale.low <= low and high <= scale.low + scale.points - 1
 
 
-def scale_range(name: str | None) -> tuple[float, float] | None:
-    """``(low, high)`` score of a built-in scale."""
-    for scale in SCALES:
-        if scale.name == name:
-            return float(scale.low), float(scale.low + scale.points - 1)
-    return None
-
-
 def toml_key(text: str) -> str:
     """``text`` as a quoted TOML key."""
     import json

@@ -44,8 +44,3 @@ def registered() -> list[Analysis]:
 def supported(survey: Survey) -> list[Analysis]:
     """Every registered analysis the survey's columns support, in report order."""
     return [a for a in registered() if a.supports(survey)]
-
-
-def with_section(section: str) -> Analysis | None:
-    """The analysis that owns spec section ``[section]`` (None when none does)."""
-    return next((a for a in registered() if a.section == section), None)
